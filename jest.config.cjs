@@ -1,0 +1,8 @@
+/** Integration tests talk to the real local stack (`npm run stack:up`), so they run one file at a time. */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  maxWorkers: 1,
+  testTimeout: 60_000,
+};

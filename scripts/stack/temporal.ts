@@ -1,0 +1,138 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { missingSearchAttributes } from '../../common/search-attribute-check';
+import { SEARCH_ATTRIBUTES } from '../../common/contract';
+import type { Component, Health } from './component';
+import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
+import type { StackPaths } from './paths';
+import { isPortOpen, portHolder, waitUntil } from './ports';
+import { StackError } from './stack-error';
+
+/** Newer tags carry a replace directive that `go install` refuses, so this one is pinned. */
+export const TEMPORAL_CLI_VERSION = '1.5.1';
+const FRONTEND_PORT = 7233;
+const UI_PORT = 8233;
+const NAMESPACE = 'default';
+
+export function temporalBinary(paths: StackPaths): string {
+  return path.join(paths.cacheDir, 'bin', 'temporal');
+}
+
+export function temporalComponent(paths: StackPaths): Component {
+  const name = 'temporal';
+  const binary = temporalBinary(paths);
+  const dataDir = path.join(paths.stateDir, 'temporal');
+  const logFile = path.join(paths.logDir, 'temporal.log');
+  const daemon = { pidFile: path.join(dataDir, 'temporal.pid'), signature: 'start-dev', logFile };
+  const address = `localhost:${FRONTEND_PORT}`;
+
+  // `go install` builds report 0.0.0-DEV as their version, so the pinned tag is recorded beside the binary.
+  const versionFile = `${binary}.version`;
+  function installedVersion(): string | undefined {
+    if (!fs.existsSync(binary) || !fs.existsSync(versionFile)) return undefined;
+    return fs.readFileSync(versionFile, 'utf8').trim();
+  }
+
+  async function health(): Promise<Health> {
+    if (!(await isPortOpen(FRONTEND_PORT))) return { healthy: false, detail: `nothing listens on ${address}` };
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: '3s' });
+      const missing = await missingSearchAttributes(connection, NAMESPACE);
+      if (missing.length > 0) return { healthy: false, detail: `search attributes: ${missing.join('; ')}` };
+      const ui = await fetch(`http://localhost:${UI_PORT}/`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (!ui) return { healthy: false, detail: `Web UI does not answer at http://localhost:${UI_PORT}` };
+      return {
+        healthy: true,
+        detail: `Web UI http://localhost:${UI_PORT}, ${Object.keys(SEARCH_ATTRIBUTES).length} search attributes`,
+      };
+    } catch (error) {
+      return { healthy: false, detail: `frontend does not answer: ${(error as Error).message}` };
+    } finally {
+      await connection?.close();
+    }
+  }
+
+  return {
+    name,
+    address,
+    logFile,
+    async install() {
+      if (installedVersion() === TEMPORAL_CLI_VERSION) return;
+      const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+      if (go.status !== 0) {
+        throw new StackError(name, 'the Temporal CLI is not installed and Go is missing to build it; install Go 1.22+');
+      }
+      console.log(`${name}: building the Temporal CLI v${TEMPORAL_CLI_VERSION} with go install (first time only)`);
+      try {
+        runLogged('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], logFile, {
+          ...process.env,
+          CGO_ENABLED: '0',
+          GOBIN: path.dirname(binary),
+        });
+      } catch (error) {
+        throw new StackError(name, `go install failed: ${(error as Error).message}`, logFile);
+      }
+      fs.writeFileSync(versionFile, `${TEMPORAL_CLI_VERSION}\n`);
+    },
+    async start() {
+      if (runningPid(daemon) !== undefined) return;
+      for (const port of [FRONTEND_PORT, UI_PORT]) {
+        if (await isPortOpen(port)) {
+          throw new StackError(name, `port ${port} is held by ${portHolder(port)}; stop it and run stack:up again`);
+        }
+      }
+      fs.mkdirSync(dataDir, { recursive: true });
+      const searchAttributes = Object.entries(SEARCH_ATTRIBUTES).flatMap(([attribute, type]) => [
+        '--search-attribute',
+        `${attribute}=${type}`,
+      ]);
+      const pid = startDaemon({
+        ...daemon,
+        command: binary,
+        args: [
+          'server',
+          'start-dev',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(FRONTEND_PORT),
+          '--ui-port',
+          String(UI_PORT),
+          '--db-filename',
+          path.join(dataDir, 'temporal.db'),
+          '--namespace',
+          NAMESPACE,
+          '--log-level',
+          'warn',
+          ...searchAttributes,
+        ],
+      });
+      const ready = await waitUntil(async () => (await health()).healthy, {
+        timeoutMs: 60_000,
+        abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
+      }).catch((error: Error) => {
+        throw new StackError(name, error.message, logFile);
+      });
+      if (!ready) {
+        throw new StackError(
+          name,
+          `pid ${pid} started but was not healthy within 60 s: ${(await health()).detail}`,
+          logFile,
+        );
+      }
+    },
+    health,
+    async stop() {
+      await stopDaemon(daemon);
+    },
+    async purge() {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

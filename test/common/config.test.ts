@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from '../../common/config';
+
+describe('loadConfig', () => {
+  it('gives the local stack defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      KAFKA_BROKERS: ['localhost:9092'],
+      DATABASE_URL: 'postgres://postgres@localhost:5432/tenant_deletion',
+      APPROVAL_THRESHOLD_RECORDS: 1_000_000,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ TEMPORAL_ADDRESS: '', KAFKA_BROKERS: '' }).TEMPORAL_ADDRESS).toBe('localhost:7233');
+  });
+
+  it('splits a broker list and coerces numbers', () => {
+    const config = loadConfig({ KAFKA_BROKERS: 'k1:9092, k2:9093', APPROVAL_THRESHOLD_RECORDS: '5000' });
+    expect(config.KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9093']);
+    expect(config.APPROVAL_THRESHOLD_RECORDS).toBe(5000);
+  });
+
+  it.each([
+    ['TEMPORAL_ADDRESS', 'localhost', 'must be host:port'],
+    ['TEMPORAL_NAMESPACE', 'bad namespace!', 'must be a Temporal namespace name'],
+    ['KAFKA_BROKERS', 'k1:9092,,', 'must be host:port'],
+    ['DATABASE_URL', 'mysql://x@y/z', 'must be a postgres:// URL'],
+    ['APPROVAL_THRESHOLD_RECORDS', '-3', 'must be greater than 0'],
+    ['APPROVAL_THRESHOLD_RECORDS', '1.5', 'must be a whole number'],
+    ['APPROVAL_THRESHOLD_RECORDS', 'lots', 'must be a whole number'],
+    ['SERVICE_TOKEN_SECRET', 'short', 'must be at least 32 characters'],
+  ])('rejects %s=%j naming the variable', (variable, value, message) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`${variable} ${message}`));
+  });
+
+  it('never echoes values that may hold credentials', () => {
+    const secret = 'hunter2-but-short';
+    const url = 'mysql://admin:p4ssw0rd@db/x';
+    try {
+      loadConfig({ SERVICE_TOKEN_SECRET: secret, DATABASE_URL: url });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const { message, problems } = error as ConfigError;
+      expect(problems).toHaveLength(2);
+      expect(message).not.toContain(secret);
+      expect(message).not.toContain('p4ssw0rd');
+    }
+  });
+
+  it('echoes harmless values to help fix them', () => {
+    expect(() => loadConfig({ TEMPORAL_ADDRESS: 'nohost' })).toThrow('(got "nohost")');
+  });
+});

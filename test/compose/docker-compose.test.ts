@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { SEARCH_ATTRIBUTES } from '../../common/contract';
+import { TOPIC_PARTITIONS } from '../../scripts/stack/kafka-topics';
+
+const file = path.resolve(__dirname, '../../docker-compose.yml');
+const compose = parse(fs.readFileSync(file, 'utf8'));
+const hasDockerCompose = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
+
+describe('docker-compose.yml', () => {
+  it('publishes the local stack ports', () => {
+    const published = Object.values<{ ports?: string[] }>(compose.services).flatMap((service) => service.ports ?? []);
+    expect(published.sort()).toEqual(['5432:5432', '7233:7233', '8233:8233', '9092:9092']);
+  });
+
+  it('registers every contract search attribute', () => {
+    const flags = (compose.services.temporal.command as string[]).filter((arg) =>
+      arg.startsWith('--search-attribute='),
+    );
+    expect(flags.sort()).toEqual(
+      Object.entries(SEARCH_ATTRIBUTES)
+        .map(([name, type]) => `--search-attribute=${name}=${type}`)
+        .sort(),
+    );
+  });
+
+  it('creates the contract topics with the same partitions as stack:up', () => {
+    const script = (compose.services['kafka-topics'].command as string[]).join('\n');
+    for (const [topic, partitions] of Object.entries(TOPIC_PARTITIONS))
+      expect(script).toContain(`${topic}:${partitions}`);
+    expect(compose.services.kafka.environment.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
+  });
+
+  it('creates the tenant_deletion database with local trust, as DATABASE_URL expects', () => {
+    expect(compose.services.postgres.environment).toMatchObject({
+      POSTGRES_DB: 'tenant_deletion',
+      POSTGRES_USER: 'postgres',
+      POSTGRES_HOST_AUTH_METHOD: 'trust',
+    });
+  });
+
+  (hasDockerCompose ? it : it.skip)('is accepted by docker compose config', () => {
+    const result = spawnSync('docker', ['compose', '-f', file, 'config', '--quiet'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
