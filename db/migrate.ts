@@ -3,14 +3,21 @@ import { runner } from 'node-pg-migrate';
 
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
+export interface MigrateOptions {
+  direction?: 'up' | 'down';
+  count?: number;
+  /** A folder of versioned `.sql` migrations; the orchestrator's own by default. Each service of the fleet has its own. */
+  dir?: string;
+}
+
 /** Applies (or with 'down', reverts) versioned migrations; returns the names it ran. */
 export async function migrate(
   databaseUrl: string,
-  { direction = 'up', count }: { direction?: 'up' | 'down'; count?: number } = {},
+  { direction = 'up', count, dir = MIGRATIONS_DIR }: MigrateOptions = {},
 ): Promise<string[]> {
   const ran = await runner({
     databaseUrl,
-    dir: MIGRATIONS_DIR,
+    dir,
     migrationsTable: 'pgmigrations',
     direction,
     count: count ?? (direction === 'up' ? Infinity : 1),

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { ConfigError } from '../../common/config';
+import { ensureLocalSecret } from '../../common/service-token-secret';
 import type { Component, Health } from './component';
-import { stackPaths } from './paths';
+import { stackPaths } from '../../common/stack-paths';
 import { localStack } from './stack';
 import { StackError } from './stack-error';
 
@@ -38,10 +39,13 @@ const program = new Command('stack')
 
 program
   .command('up')
-  .description('install what is missing (first time only), start every server, create topics, apply migrations')
+  .description(
+    'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token secret',
+  )
   .action(async () => {
     const components = localStack();
     const started = Date.now();
+    ensureLocalSecret();
     await each(components, (component) => component.install());
     await each(components, (component) => component.start());
     const healthy = await report(components);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Component, Health } from './component';
 import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
 import { ensureTopics, missingTopics } from './kafka-topics';
-import type { StackPaths } from './paths';
+import type { StackPaths } from '../../common/stack-paths';
 import { isPortOpen, portHolder, waitUntil } from './ports';
 import { StackError } from './stack-error';
 

@@ -6,7 +6,7 @@ import { ensureDatabase } from '../../db/database';
 import { migrate } from '../../db/migrate';
 import type { Component, Health } from './component';
 import { runLogged } from './daemon';
-import type { StackPaths } from './paths';
+import type { StackPaths } from '../../common/stack-paths';
 import { isPortOpen, portHolder, waitUntil } from './ports';
 import { StackError } from './stack-error';
 

@@ -1,7 +1,7 @@
 import { loadConfig } from '../../common/config';
 import type { Component } from './component';
 import { kafkaComponent } from './kafka';
-import { stackPaths } from './paths';
+import { stackPaths } from '../../common/stack-paths';
 import { postgresComponent } from './postgres';
 import { temporalComponent } from './temporal';
 

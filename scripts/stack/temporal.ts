@@ -6,7 +6,7 @@ import { missingSearchAttributes } from '../../common/search-attribute-check';
 import { SEARCH_ATTRIBUTES } from '../../common/contract';
 import type { Component, Health } from './component';
 import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
-import type { StackPaths } from './paths';
+import type { StackPaths } from '../../common/stack-paths';
 import { isPortOpen, portHolder, waitUntil } from './ports';
 import { StackError } from './stack-error';
 

@@ -21,6 +21,6 @@ export function stackPaths(env: NodeJS.ProcessEnv = process.env): StackPaths {
     cacheDir,
     stateDir,
     logDir: path.join(stateDir, 'logs'),
-    repoDir: path.resolve(__dirname, '..', '..'),
+    repoDir: path.resolve(__dirname, '..'),
   };
 }
