@@ -22,7 +22,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['pg', 'kafkajs', 'node:*', 'fs', 'http', 'https', 'net', '../activities/*/!(types)*'] },
+        { patterns: ['pg', 'kafkajs', 'node:*', 'fs', 'http', 'https', 'net'] },
       ],
     },
   },

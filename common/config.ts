@@ -28,6 +28,10 @@ export const configSchema = z.object({
     .default('postgres://postgres@localhost:5432/tenant_deletion'),
   SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)').optional(),
   APPROVAL_THRESHOLD_RECORDS: positiveInt.default(1_000_000),
+  TENANT_REGISTRY_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })
+    .default('http://localhost:8100')
+    .transform((url) => url.replace(/\/+$/, '')),
 });
 
 export type Config = z.infer<typeof configSchema>;

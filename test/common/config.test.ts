@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       KAFKA_BROKERS: ['localhost:9092'],
       DATABASE_URL: 'postgres://postgres@localhost:5432/tenant_deletion',
       APPROVAL_THRESHOLD_RECORDS: 1_000_000,
+      TENANT_REGISTRY_URL: 'http://localhost:8100',
     });
   });
 

@@ -38,7 +38,8 @@ describe('the local Kafka broker', () => {
 
     consumer = kafka.consumer({ groupId: `stack-test-${run}` });
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: false });
+    // From the beginning: a fresh broker resolves "latest" only after the group's first join, which can miss our sends.
+    await consumer.subscribe({ topic, fromBeginning: true });
     const received: { key: string; partition: number; seq: number }[] = [];
     const done = new Promise<void>((resolve) => {
       void consumer.run({
