@@ -4,7 +4,9 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node', isolatedModules: true } }],
+    '^.+\\.m?js$': '<rootDir>/test/esm-to-cjs.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!(jose|node-pg-migrate)/)'],
   maxWorkers: 1,
   testTimeout: 60_000,
 };

@@ -1,0 +1,47 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+
+/**
+ * kafkajs stays behind this module so that the client library can be swapped without touching the bridge,
+ * the activities or the tests' assertions.
+ */
+
+export function kafkaClient(brokers: string[], clientId: string): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 5 } });
+}
+
+export interface OutgoingMessage {
+  topic: string;
+  /** tenantId on every topic, so one tenant's messages stay in order. */
+  key: string;
+  /** Deterministic per event, so a consumer can drop the duplicates an activity retry produces. */
+  eventId: string;
+  value: unknown;
+}
+
+export interface EventPublisher {
+  publish(messages: OutgoingMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function kafkaPublisher(brokers: string[], clientId: string): Promise<EventPublisher> {
+  const producer: Producer = kafkaClient(brokers, clientId).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return {
+    async publish(messages) {
+      const byTopic = new Map<string, OutgoingMessage[]>();
+      for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, list]) => ({
+          topic,
+          messages: list.map((message) => ({
+            key: message.key,
+            value: JSON.stringify(message.value),
+            headers: { 'event-id': message.eventId },
+          })),
+        })),
+      });
+    },
+    close: () => producer.disconnect(),
+  };
+}

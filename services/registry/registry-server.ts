@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Fastify, { LogController } from 'fastify';
+import pg from 'pg';
+import pino from 'pino';
+import { identifier } from '../../common/identifiers';
+import { TokenRejected, verifyServiceToken } from '../../common/service-token';
+import { ensureDatabase } from '../../db/database';
+import { migrate } from '../../db/migrate';
+import { REGISTRY } from '../fleet/topology';
+import { isDatabaseUnavailable, sendError } from './api-errors';
+import { tenantRoutes } from './tenant-routes';
+
+/**
+ * The tenant registry: the one service holding tenant PII. The orchestrator suspends a tenant before
+ * deleting its data and deletes (erases) the record last; the fleet asks it whether writes are allowed.
+ */
+
+export const REGISTRY_MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+
+export interface RegistryOptions {
+  /** The registry's own database; created and migrated at start. */
+  databaseUrl: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** The HS256 service-token secret; tokens must name the audience `tenant-registry`. */
+  secret: string;
+  logger?: pino.Logger;
+}
+
+export interface RunningRegistry {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The registry's database on the same server as the orchestrator's: the URL with its database name swapped. */
+export function registryDatabaseUrl(orchestratorDatabaseUrl: string): string {
+  const url = new URL(orchestratorDatabaseUrl);
+  url.pathname = `/${REGISTRY.database}`;
+  return url.toString();
+}
+
+/** A trace id from the caller is kept only when it obeys the identifier rule, so it cannot forge log lines. */
+function traceIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && identifier.safeParse(header).success ? header : randomUUID();
+}
+
+export async function startRegistry(options: RegistryOptions): Promise<RunningRegistry> {
+  const { databaseUrl, port, host = 'localhost', secret } = options;
+  const logger = options.logger ?? pino({ name: REGISTRY.serviceType });
+
+  await ensureDatabase(databaseUrl);
+  await migrate(databaseUrl, { dir: REGISTRY_MIGRATIONS_DIR });
+
+  const db = new pg.Pool({ connectionString: databaseUrl });
+  // An idle connection dies when Postgres restarts; the pool replaces it, the process must not crash.
+  db.on('error', (error) => logger.warn({ message: error.message }, 'idle database connection lost'));
+
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: (request) => traceIdOf(request.headers['x-trace-id']),
+    logController: new LogController({
+      requestIdLogLabel: 'traceId',
+      disableRequestLogging: (request) => request.url === '/healthz',
+    }),
+    // Longer than any valid id, so an over-long id is answered 400 by the identifier rule, not 404 by the router.
+    routerOptions: { maxParamLength: 500 },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-trace-id', request.id);
+    if (request.routeOptions.url === '/healthz') return;
+    try {
+      await verifyServiceToken(secret, request.headers.authorization, REGISTRY.serviceType);
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) throw error;
+      request.log.warn({ reason: error.message }, 'token rejected');
+      return sendError(reply, error.status, error.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', error.message);
+    }
+  });
+
+  // Clients often send `content-type: application/json` on every request; a bodiless suspend or delete
+  // must not fail for it. Non-empty bodies go through Fastify's own (prototype-poisoning-safe) parser.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    return text === '' ? done(null, undefined) : jsonParser(request, text, done);
+  });
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return sendError(reply, error.statusCode, 'INVALID_REQUEST', error.message);
+    }
+    // Only the code and message: a Postgres error's detail can quote the failing row, PII included.
+    request.log.error({ code: error.code, message: error.message }, 'request failed');
+    if (isDatabaseUnavailable(error)) {
+      return sendError(
+        reply.header('retry-after', '1'),
+        503,
+        'UNAVAILABLE',
+        'the registry database is unavailable; retry',
+      );
+    }
+    return sendError(reply, 500, 'INTERNAL', 'the registry failed to answer');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url}`),
+  );
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  await app.register(tenantRoutes(db));
+
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    await db.end();
+    throw error;
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${boundPort}`,
+    async close() {
+      await app.close();
+      await db.end();
+    },
+  };
+}

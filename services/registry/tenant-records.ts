@@ -1,0 +1,127 @@
+import type pg from 'pg';
+import { z } from 'zod';
+import { identifier } from '../../common/identifiers';
+
+/**
+ * The registry's tenant records and their life cycle: ACTIVE → SUSPENDED (writes refused) → DELETED
+ * (optionally with the PII erased). Every change is idempotent so a retried workflow step converges.
+ */
+
+export const TENANT_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETED'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+export const newTenantSchema = z.object({
+  tenantId: identifier,
+  displayName: z.string().trim().min(1).max(200),
+  ownerEmail: z.email().max(254),
+  billingAddress: z.string().trim().min(1).max(1000),
+});
+
+export type NewTenant = z.infer<typeof newTenantSchema>;
+
+/** What may be said about a tenant without its PII. */
+export interface TenantState {
+  tenantId: string;
+  status: TenantStatus;
+}
+
+export interface TenantTransition extends TenantState {
+  /** When the tenant reached the state it is in; the first time, so repeats answer the same. */
+  at: Date;
+}
+
+export interface TenantErasure {
+  tenantId: string;
+  piiErased: boolean;
+  deletedAt: Date;
+}
+
+interface StateRow {
+  tenant_id: string;
+  status: TenantStatus;
+}
+
+interface TransitionRow extends StateRow {
+  at: Date;
+}
+
+function transition(row: TransitionRow | undefined): TenantTransition | undefined {
+  return row && { tenantId: row.tenant_id, status: row.status, at: row.at };
+}
+
+/**
+ * Creates the tenant or refreshes its record, for re-seeding. A deleted tenant starts over as ACTIVE;
+ * a suspended one stays suspended, as its deletion may still be running.
+ */
+export async function saveTenant(db: pg.Pool, tenant: NewTenant): Promise<TenantState> {
+  const { rows } = await db.query<StateRow>(
+    `INSERT INTO tenants (tenant_id, display_name, owner_email, billing_address)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (tenant_id) DO UPDATE SET
+       display_name = EXCLUDED.display_name,
+       owner_email = EXCLUDED.owner_email,
+       billing_address = EXCLUDED.billing_address,
+       status = CASE WHEN tenants.status = 'DELETED' THEN 'ACTIVE' ELSE tenants.status END,
+       created_at = CASE WHEN tenants.status = 'DELETED' THEN now() ELSE tenants.created_at END,
+       deleted_at = NULL,
+       pii_erased_at = NULL
+     RETURNING tenant_id, status`,
+    [tenant.tenantId, tenant.displayName, tenant.ownerEmail, tenant.billingAddress],
+  );
+  return { tenantId: rows[0].tenant_id, status: rows[0].status };
+}
+
+export async function findTenant(db: pg.Pool, tenantId: string): Promise<TenantState | undefined> {
+  const { rows } = await db.query<StateRow>('SELECT tenant_id, status FROM tenants WHERE tenant_id = $1', [tenantId]);
+  return rows[0] && { tenantId: rows[0].tenant_id, status: rows[0].status };
+}
+
+/** Suspends an active tenant. A deleted tenant stays DELETED: it already accepts no writes. */
+export async function suspendTenant(db: pg.Pool, tenantId: string): Promise<TenantTransition | undefined> {
+  const { rows } = await db.query<TransitionRow>(
+    `UPDATE tenants SET
+       status = CASE WHEN status = 'ACTIVE' THEN 'SUSPENDED' ELSE status END,
+       suspended_at = CASE WHEN status = 'ACTIVE' THEN now() ELSE suspended_at END
+     WHERE tenant_id = $1
+     RETURNING tenant_id, status, CASE status WHEN 'DELETED' THEN deleted_at ELSE suspended_at END AS at`,
+    [tenantId],
+  );
+  return transition(rows[0]);
+}
+
+/** Lifts a suspension (a deletion cancelled in its grace period). A deleted tenant is left DELETED for the caller to refuse. */
+export async function resumeTenant(db: pg.Pool, tenantId: string): Promise<TenantTransition | undefined> {
+  const { rows } = await db.query<TransitionRow>(
+    `UPDATE tenants SET
+       status = CASE WHEN status = 'SUSPENDED' THEN 'ACTIVE' ELSE status END,
+       suspended_at = CASE WHEN status = 'SUSPENDED' THEN NULL ELSE suspended_at END
+     WHERE tenant_id = $1
+     RETURNING tenant_id, status, CASE status WHEN 'DELETED' THEN deleted_at ELSE now() END AS at`,
+    [tenantId],
+  );
+  return transition(rows[0]);
+}
+
+/**
+ * Marks the tenant DELETED and, when asked, overwrites its PII with NULL. The row stays as a PII-free
+ * tombstone. Erasure is one-way: a later call without erasePii keeps it erased.
+ */
+export async function deleteTenant(
+  db: pg.Pool,
+  tenantId: string,
+  erasePii: boolean,
+): Promise<TenantErasure | undefined> {
+  const { rows } = await db.query<{ tenant_id: string; pii_erased: boolean; deleted_at: Date }>(
+    `UPDATE tenants SET
+       status = 'DELETED',
+       deleted_at = COALESCE(deleted_at, now()),
+       display_name = CASE WHEN $2 THEN NULL ELSE display_name END,
+       owner_email = CASE WHEN $2 THEN NULL ELSE owner_email END,
+       billing_address = CASE WHEN $2 THEN NULL ELSE billing_address END,
+       pii_erased_at = CASE WHEN $2 THEN COALESCE(pii_erased_at, now()) ELSE pii_erased_at END
+     WHERE tenant_id = $1
+     RETURNING tenant_id, pii_erased_at IS NOT NULL AS pii_erased, deleted_at`,
+    [tenantId, erasePii],
+  );
+  return rows[0] && { tenantId: rows[0].tenant_id, piiErased: rows[0].pii_erased, deletedAt: rows[0].deleted_at };
+}

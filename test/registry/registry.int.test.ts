@@ -1,0 +1,368 @@
+/**
+ * Needs the local stack's PostgreSQL: the registry creates and migrates its own database
+ * (tenant_registry on the DATABASE_URL server) and is driven over real HTTP.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import pino from 'pino';
+import { loadConfig } from '../../common/config';
+import { mintServiceToken, TOKEN_ISSUER } from '../../common/service-token';
+import { registryDatabaseUrl, startRegistry, type RunningRegistry } from '../../services/registry/registry-server';
+import { suspensionCheck } from '../../services/registry/suspension-check';
+
+const secret = randomBytes(32).toString('base64url');
+const databaseUrl = registryDatabaseUrl(loadConfig().DATABASE_URL);
+const run = `reg-test-${randomUUID().slice(0, 8)}`;
+let tenantCount = 0;
+function newTenantId(): string {
+  tenantCount += 1;
+  return `${run}-${tenantCount}`;
+}
+
+const pii = {
+  displayName: 'Bäckerei Sonnenschein GmbH',
+  ownerEmail: 'owner@sonnenschein.example',
+  billingAddress: 'Hauptstraße 1, 10115 Berlin',
+};
+
+let registry: RunningRegistry;
+let db: pg.Pool;
+/** Everything the registry logged and every token sent to it, to show that no PII and no token is logged. */
+const logLines: string[] = [];
+const sentTokens: string[] = [];
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: { error?: { code: string; message: string } } & Record<string, unknown>;
+}
+
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const token =
+    options.token === undefined
+      ? await mintServiceToken(secret, { audience: 'tenant-registry', subject: 'test' })
+      : options.token;
+  if (token) sentTokens.push(token);
+  const response = await fetch(`${registry.url}${path}`, {
+    method,
+    headers: {
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+async function createTenant(tenantId = newTenantId()): Promise<string> {
+  const created = await call('POST', '/tenants', { body: { tenantId, ...pii } });
+  expect(created.status).toBe(201);
+  return tenantId;
+}
+
+async function storedRow(tenantId: string): Promise<Record<string, unknown> | undefined> {
+  const { rows } = await db.query('SELECT * FROM tenants WHERE tenant_id = $1', [tenantId]);
+  return rows[0];
+}
+
+beforeAll(async () => {
+  registry = await startRegistry({
+    databaseUrl,
+    port: 0,
+    host: '127.0.0.1',
+    secret,
+    logger: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }),
+  });
+  db = new pg.Pool({ connectionString: databaseUrl });
+});
+
+afterAll(async () => {
+  await db?.query('DELETE FROM tenants WHERE tenant_id LIKE $1', [`${run}-%`]);
+  await db?.end();
+  await registry?.close();
+});
+
+describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
+  it('answers /healthz without a token', async () => {
+    expect(await call('GET', '/healthz', { token: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('creates a tenant and shows its state without any PII', async () => {
+    const tenantId = await createTenant();
+    const got = await call('GET', `/tenants/${tenantId}`);
+    expect(got).toMatchObject({ status: 200, body: { tenant_id: tenantId, status: 'ACTIVE', suspended: false } });
+    expect(Object.keys(got.body).sort()).toEqual(['status', 'suspended', 'tenant_id']);
+    expect(await storedRow(tenantId)).toMatchObject({
+      display_name: pii.displayName,
+      owner_email: pii.ownerEmail,
+      billing_address: pii.billingAddress,
+    });
+  });
+
+  it('re-seeding the same tenant is an update, not an error', async () => {
+    const tenantId = await createTenant();
+    const again = await call('POST', '/tenants', { body: { tenantId, ...pii, displayName: 'Renamed' } });
+    expect(again).toMatchObject({ status: 201, body: { tenant_id: tenantId, status: 'ACTIVE' } });
+    expect(await storedRow(tenantId)).toMatchObject({ display_name: 'Renamed' });
+  });
+
+  it('refuses an invalid tenant record, naming the fields', async () => {
+    const refused = await call('POST', '/tenants', {
+      body: { tenantId: newTenantId(), displayName: '', ownerEmail: 'not-an-email', billingAddress: 'x' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error?.code).toBe('INVALID_TENANT');
+    expect(refused.body.error?.message).toMatch(/displayName/);
+    expect(refused.body.error?.message).toMatch(/ownerEmail/);
+    expect(refused.body.error?.message).not.toContain('not-an-email');
+  });
+
+  it('answers 404 for an unknown tenant on GET, suspend and resume', async () => {
+    const unknown = newTenantId();
+    expect((await call('GET', `/tenants/${unknown}`)).status).toBe(404);
+    expect((await call('POST', `/tenants/${unknown}/suspend`)).body).toEqual({
+      error: { code: 'TENANT_NOT_FOUND', message: expect.stringContaining(unknown) },
+    });
+    expect((await call('POST', `/tenants/${unknown}/resume`)).status).toBe(404);
+  });
+
+  it('suspends idempotently, keeping the first suspension time, and resumes', async () => {
+    const tenantId = await createTenant();
+    const first = await call('POST', `/tenants/${tenantId}/suspend`);
+    expect(first).toMatchObject({ status: 200, body: { tenant_id: tenantId, status: 'SUSPENDED' } });
+    expect(new Date(String(first.body.timestamp)).toISOString()).toBe(first.body.timestamp);
+    const second = await call('POST', `/tenants/${tenantId}/suspend`);
+    expect(second.body).toEqual(first.body);
+    expect((await call('GET', `/tenants/${tenantId}`)).body).toEqual({
+      tenant_id: tenantId,
+      status: 'SUSPENDED',
+      suspended: true,
+    });
+
+    const resumed = await call('POST', `/tenants/${tenantId}/resume`);
+    expect(resumed).toMatchObject({ status: 200, body: { tenant_id: tenantId, status: 'ACTIVE' } });
+    expect((await call('POST', `/tenants/${tenantId}/resume`)).status).toBe(200);
+    expect((await call('GET', `/tenants/${tenantId}`)).body.suspended).toBe(false);
+    expect(await storedRow(tenantId)).toMatchObject({ status: 'ACTIVE', suspended_at: null });
+  });
+
+  it('deletes with erasePii=true leaving a tombstone with no PII in the table, idempotently', async () => {
+    const tenantId = await createTenant();
+    await call('POST', `/tenants/${tenantId}/suspend`);
+    const deleted = await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
+    expect(deleted).toMatchObject({
+      status: 200,
+      body: { tenant_id: tenantId, erased: true, pii_erased: true, timestamp: expect.any(String) },
+    });
+    const row = await storedRow(tenantId);
+    expect(row).toMatchObject({
+      status: 'DELETED',
+      display_name: null,
+      owner_email: null,
+      billing_address: null,
+      pii_erased_at: expect.any(Date),
+      deleted_at: expect.any(Date),
+    });
+    // The whole row as text, so a PII value left in any column, present or future, is caught.
+    const { rows } = await db.query('SELECT t::text AS whole FROM tenants t WHERE tenant_id = $1', [tenantId]);
+    for (const value of Object.values(pii)) expect(rows[0].whole).not.toContain(value);
+
+    const repeat = await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
+    expect(repeat).toMatchObject({ status: 200, body: deleted.body });
+    // Erasure is one-way: a later delete without it does not bring anything back or un-erase.
+    const withoutErasure = await call('DELETE', `/tenants/${tenantId}?erasePii=false`);
+    expect(withoutErasure.body).toMatchObject({ erased: true, pii_erased: true });
+    expect((await call('GET', `/tenants/${tenantId}`)).body).toEqual({
+      tenant_id: tenantId,
+      status: 'DELETED',
+      suspended: true,
+    });
+  });
+
+  it('deletes with erasePii=false keeping the record', async () => {
+    const tenantId = await createTenant();
+    const deleted = await call('DELETE', `/tenants/${tenantId}?erasePii=false`);
+    expect(deleted).toMatchObject({ status: 200, body: { tenant_id: tenantId, erased: true, pii_erased: false } });
+    expect(await storedRow(tenantId)).toMatchObject({
+      status: 'DELETED',
+      display_name: pii.displayName,
+      owner_email: pii.ownerEmail,
+      pii_erased_at: null,
+    });
+  });
+
+  it('a deleted tenant cannot be resumed, stays deleted when suspended, and can be re-created', async () => {
+    const tenantId = await createTenant();
+    await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
+    expect(await call('POST', `/tenants/${tenantId}/resume`)).toMatchObject({
+      status: 409,
+      body: { error: { code: 'TENANT_DELETED' } },
+    });
+    expect(await call('POST', `/tenants/${tenantId}/suspend`)).toMatchObject({
+      status: 200,
+      body: { status: 'DELETED' },
+    });
+    await createTenant(tenantId);
+    expect((await call('GET', `/tenants/${tenantId}`)).body.status).toBe('ACTIVE');
+    expect(await storedRow(tenantId)).toMatchObject({ owner_email: pii.ownerEmail, pii_erased_at: null });
+  });
+
+  it('answers 200 to deleting an unknown tenant, so a retried delete converges', async () => {
+    const unknown = newTenantId();
+    expect(await call('DELETE', `/tenants/${unknown}?erasePii=true`)).toMatchObject({
+      status: 200,
+      body: { tenant_id: unknown, erased: true, pii_erased: true },
+    });
+    expect(await storedRow(unknown)).toBeUndefined();
+  });
+
+  it.each(['yes', 'TRUE', '1', ''])('refuses erasePii=%s with 400', async (value) => {
+    const tenantId = await createTenant();
+    const refused = await call('DELETE', `/tenants/${tenantId}?erasePii=${value}`);
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 'INVALID_ERASE_PII' } } });
+    expect(await storedRow(tenantId)).toMatchObject({ status: 'ACTIVE' });
+  });
+
+  it('refuses a delete without erasePii or with it twice', async () => {
+    const tenantId = await createTenant();
+    expect((await call('DELETE', `/tenants/${tenantId}`)).status).toBe(400);
+    expect((await call('DELETE', `/tenants/${tenantId}?erasePii=true&erasePii=false`)).status).toBe(400);
+    expect(await storedRow(tenantId)).toMatchObject({ status: 'ACTIVE' });
+  });
+
+  it.each([
+    ['an injection attempt', encodeURIComponent("x' OR '1'='1")],
+    ['a slash', encodeURIComponent('a/b')],
+    ['a space', 'a%20b'],
+    ['65 characters', 'a'.repeat(65)],
+    ['300 characters', 'a'.repeat(300)],
+  ])('answers 400 to a tenant id with %s', async (_label, id) => {
+    for (const [method, path] of [
+      ['GET', `/tenants/${id}`],
+      ['POST', `/tenants/${id}/suspend`],
+      ['POST', `/tenants/${id}/resume`],
+      ['DELETE', `/tenants/${id}?erasePii=true`],
+    ]) {
+      const answer = await call(method, path);
+      expect([method, answer.status, answer.body.error?.code]).toEqual([method, 400, 'INVALID_TENANT_ID']);
+    }
+    const created = await call('POST', '/tenants', { body: { tenantId: decodeURIComponent(id), ...pii } });
+    expect(created.status).toBe(400);
+  });
+
+  it('ignores an empty JSON body on bodiless calls and refuses malformed JSON', async () => {
+    const tenantId = await createTenant();
+    const json = { 'content-type': 'application/json' };
+    expect((await call('POST', `/tenants/${tenantId}/suspend`, { headers: json })).status).toBe(200);
+    expect((await call('DELETE', `/tenants/${tenantId}?erasePii=false`, { headers: json })).status).toBe(200);
+    const response = await fetch(`${registry.url}/tenants`, {
+      method: 'POST',
+      headers: {
+        ...json,
+        authorization: `Bearer ${await mintServiceToken(secret, { audience: 'tenant-registry', subject: 'test' })}`,
+      },
+      body: '{"tenantId": ',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.any(String) } });
+  });
+
+  it('echoes a valid X-Trace-Id and replaces an invalid one', async () => {
+    const traced = await call('GET', '/healthz', { headers: { 'x-trace-id': 'trace-123' } });
+    expect(traced.headers.get('x-trace-id')).toBe('trace-123');
+    const forged = await call('GET', '/healthz', { headers: { 'x-trace-id': 'bad trace\tid' } });
+    expect(forged.headers.get('x-trace-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  describe('auth', () => {
+    const signed = (
+      claims: { aud?: string; iss?: string; iat?: number; exp?: number },
+      key = secret,
+    ): Promise<string> =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(claims.iss ?? TOKEN_ISSUER)
+        .setAudience(claims.aud ?? 'tenant-registry')
+        .setSubject('test')
+        .setIssuedAt(claims.iat ?? Math.floor(Date.now() / 1000))
+        .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 60)
+        .sign(new TextEncoder().encode(key));
+
+    let tenantId: string;
+    beforeAll(async () => {
+      tenantId = await createTenant();
+    });
+
+    const refusedTokens: [string, () => Promise<string | null>, 401 | 403][] = [
+      ['no token', async () => null, 401],
+      ['a malformed header', async () => 'not a jwt', 401],
+      [
+        'an expired token',
+        () => signed({ iat: Math.floor(Date.now() / 1000) - 120, exp: Math.floor(Date.now() / 1000) - 60 }),
+        401,
+      ],
+      ['a bad signature', () => signed({}, randomBytes(32).toString('base64url')), 401],
+      ['a wrong issuer', () => signed({ iss: 'someone-else' }), 401],
+      ['a wrong audience', () => mintServiceToken(secret, { audience: 'orders', subject: 'test' }), 403],
+    ];
+
+    it.each(refusedTokens)('refuses %s, changing nothing', async (_label, token, status) => {
+      const value = await token();
+      for (const [method, path] of [
+        ['GET', `/tenants/${tenantId}`],
+        ['POST', `/tenants/${tenantId}/suspend`],
+        ['DELETE', `/tenants/${tenantId}?erasePii=true`],
+      ]) {
+        const answer = await call(method, path, { token: value });
+        expect([method, answer.status]).toEqual([method, status]);
+        expect(answer.body.error?.code).toBe(status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+      }
+      const created = await call('POST', '/tenants', { body: { tenantId: newTenantId(), ...pii }, token: value });
+      expect(created.status).toBe(status);
+      expect(await storedRow(tenantId)).toMatchObject({ status: 'ACTIVE', owner_email: pii.ownerEmail });
+    });
+  });
+
+  describe('suspensionCheck', () => {
+    it('says whether a tenant is suspended, and treats an unknown tenant as not suspended', async () => {
+      const isSuspended = suspensionCheck({ registryUrl: registry.url, secret, cacheMs: 0 });
+      const tenantId = await createTenant();
+      expect(await isSuspended(tenantId)).toBe(false);
+      await call('POST', `/tenants/${tenantId}/suspend`);
+      expect(await isSuspended(tenantId)).toBe(true);
+      await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
+      expect(await isSuspended(tenantId)).toBe(true);
+      expect(await isSuspended(newTenantId())).toBe(false);
+    });
+
+    it('caches an answer for about a second', async () => {
+      const isSuspended = suspensionCheck({ registryUrl: registry.url, secret });
+      const tenantId = await createTenant();
+      expect(await isSuspended(tenantId)).toBe(false);
+      await call('POST', `/tenants/${tenantId}/suspend`);
+      expect(await isSuspended(tenantId)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect(await isSuspended(tenantId)).toBe(true);
+    });
+
+    it('throws when the registry refuses or cannot be reached', async () => {
+      const wrongSecret = suspensionCheck({ registryUrl: registry.url, secret: randomBytes(32).toString('base64url') });
+      await expect(wrongSecret('any-tenant')).rejects.toMatchObject({ name: 'SuspensionCheckFailed', status: 401 });
+      const nowhere = suspensionCheck({ registryUrl: 'http://127.0.0.1:9', secret });
+      await expect(nowhere('any-tenant')).rejects.toMatchObject({ name: 'SuspensionCheckFailed', status: undefined });
+    });
+  });
+
+  it('logged the trace id but no PII and no token', () => {
+    const logged = logLines.join('');
+    expect(logged).toContain('"traceId"');
+    for (const value of [...Object.values(pii), 'Renamed', ...sentTokens]) expect(logged).not.toContain(value);
+  });
+});

@@ -1,0 +1,49 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { stackPaths } from '../../common/stack-paths';
+import { temporalBinary } from '../../scripts/stack/temporal';
+import {
+  DELETION_DUE_AT,
+  DELETION_STATUS,
+  GDPR_MODE,
+  SERVICE_INSTANCE_ID,
+  SERVICE_TYPE,
+  TENANT_ID,
+} from '../../workflows/search-attributes';
+import { createWorkerPool } from '../../workers/worker-pool';
+import { FakeFleet, fakeWorkerConfig } from './fake-fleet';
+
+/**
+ * A private Temporal dev server (the stack's own CLI binary: @temporalio/testing cannot download one here) with
+ * the contract's search attributes, and the real worker pool running the fake fleet's activities.
+ */
+export async function startTestEnvironment(orchestration: Parameters<typeof fakeWorkerConfig>[0] = {}) {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalBinary(stackPaths()) },
+      searchAttributes: [TENANT_ID, SERVICE_TYPE, SERVICE_INSTANCE_ID, DELETION_STATUS, GDPR_MODE, DELETION_DUE_AT],
+      extraArgs: ['--log-level', 'error'],
+    },
+  });
+  const fleet = new FakeFleet(fakeWorkerConfig(orchestration));
+  const workers: Worker[] = await createWorkerPool({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    config: fleet.workerConfig,
+    groups: [],
+    tenantActivities: fleet.tenantActivities(),
+    instanceActivities: fleet.instanceActivities(),
+  });
+  const running = workers.map((worker) => worker.run());
+  return {
+    env,
+    client: env.client,
+    fleet,
+    async teardown() {
+      workers.forEach((worker) => worker.shutdown());
+      await Promise.all(running);
+      await env.teardown();
+    },
+  };
+}

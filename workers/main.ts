@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { Command } from 'commander';
+import { Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import pg from 'pg';
+import { ConfigError, loadConfig } from '../common/config';
+import { kafkaPublisher } from '../common/kafka-client';
+import { missingSearchAttributes } from '../common/search-attribute-check';
+import { MissingSecretError, resolveServiceTokenSecret } from '../common/service-token-secret';
+import { readWorkerConfig, WorkerConfigError } from '../common/worker-config';
+import { createInstanceActivities } from '../activities/instance-activities';
+import { RegistryClient } from '../activities/registry-client';
+import { createTenantActivities } from '../activities/tenant-activities';
+import { createWorkerPool, queuesOf, UnknownGroupError } from './worker-pool';
+
+const program = new Command('worker')
+  .description(
+    'Runs the deletion workers: the tenant-deletion queue and one service-deletion.{serviceType} queue per type, as the worker config groups them.',
+  )
+  .option(
+    '-c, --config <file>',
+    'worker config file',
+    process.env.WORKER_CONFIG ?? path.join(__dirname, 'worker-config.json'),
+  )
+  .option('-g, --group <name...>', 'run only these groups of the config (default: every group)', [])
+  .option('--metrics-port <port>', 'Prometheus metrics port (0 disables; default from the config)')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  npm run worker\n  npm run worker -- --group orchestration fleet\n  npm run worker -- --group slow --metrics-port 9465',
+  )
+  .action(async (options: { config: string; group: string[]; metricsPort?: string }) => {
+    const config = loadConfig();
+    const workerConfig = readWorkerConfig(options.config);
+    const queues = queuesOf(workerConfig, options.group);
+    const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
+    const metricsPort = options.metricsPort === undefined ? workerConfig.metricsPort : Number(options.metricsPort);
+    if (metricsPort > 0) {
+      Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } });
+    }
+
+    const client = await Connection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: Error) => {
+      throw new Error(
+        `Temporal unreachable at ${config.TEMPORAL_ADDRESS} (${error.message}): start it with \`npm run stack:up\``,
+      );
+    });
+    const missing = await missingSearchAttributes(client, config.TEMPORAL_NAMESPACE);
+    await client.close();
+    if (missing.length > 0) {
+      throw new Error(
+        `namespace ${config.TEMPORAL_NAMESPACE} lacks search attributes: ${missing.join('; ')}. Register them (npm run stack:up does locally).`,
+      );
+    }
+
+    const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+    const publisher = await kafkaPublisher(config.KAFKA_BROKERS, 'tenant-deletion-worker');
+    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const workers = await createWorkerPool({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      config: workerConfig,
+      groups: options.group,
+      tenantActivities: createTenantActivities({
+        db,
+        publisher,
+        registry: new RegistryClient(config.TENANT_REGISTRY_URL, secret),
+        workerConfig,
+      }),
+      instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
+    });
+    console.log(
+      `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.map((type) => `service-deletion.${type}`)].join(', ')}` +
+        (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : ''),
+    );
+    // Runtime.install's shutdown signals (SIGINT, SIGTERM) drain every worker: in-flight tasks finish first.
+    await Promise.all(workers.map((worker) => worker.run()));
+    await Promise.allSettled([connection.close(), publisher.close(), db.end()]);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  const usage = [ConfigError, WorkerConfigError, UnknownGroupError, MissingSecretError].some(
+    (type) => error instanceof type,
+  );
+  console.error(`worker: ${(error as Error).message}`);
+  process.exit(usage ? 2 : 1);
+});

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { ORCHESTRATION_TASK_QUEUE, serviceTaskQueue } from '../common/contract';
+import { settingsFor, type WorkerConfig } from '../common/worker-config';
+import type { InstanceActivities } from '../activities/instance-activities';
+import type { TenantActivities } from '../activities/tenant-activities';
+
+/**
+ * The workers of some groups of the worker config: the orchestration queue and one worker per service type,
+ * each with its own slots, so that one type's backlog never takes another's.
+ */
+
+export interface WorkerPoolOptions {
+  connection: NativeConnection;
+  namespace: string;
+  config: WorkerConfig;
+  /** Which groups to run; all of them when empty. */
+  groups: string[];
+  tenantActivities: TenantActivities;
+  instanceActivities: InstanceActivities;
+}
+
+export class UnknownGroupError extends Error {
+  constructor(group: string, known: string[]) {
+    super(`unknown worker group "${group}": the worker config has ${known.join(', ')}`);
+    this.name = 'UnknownGroupError';
+  }
+}
+
+export function queuesOf(config: WorkerConfig, groups: string[]): { orchestration: boolean; serviceTypes: string[] } {
+  const chosen = groups.length > 0 ? groups : Object.keys(config.groups);
+  for (const group of chosen) {
+    if (!config.groups[group]) throw new UnknownGroupError(group, Object.keys(config.groups));
+  }
+  return {
+    orchestration: chosen.some((group) => config.groups[group].orchestration),
+    serviceTypes: [...new Set(chosen.flatMap((group) => config.groups[group].serviceTypes))],
+  };
+}
+
+export async function createWorkerPool(options: WorkerPoolOptions): Promise<Worker[]> {
+  const { connection, namespace, config } = options;
+  const queues = queuesOf(config, options.groups);
+  // One bundle for every worker of the process: bundling is the slow part of a worker's start.
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  });
+  const workers: Promise<Worker>[] = [];
+  if (queues.orchestration) {
+    workers.push(
+      Worker.create({
+        connection,
+        namespace,
+        workflowBundle,
+        taskQueue: ORCHESTRATION_TASK_QUEUE,
+        activities: options.tenantActivities,
+        maxConcurrentWorkflowTaskExecutions: config.orchestration.maxConcurrentWorkflowTasks,
+        maxConcurrentActivityTaskExecutions: config.orchestration.maxConcurrentActivities,
+      }),
+    );
+  }
+  for (const type of queues.serviceTypes) {
+    const settings = settingsFor(config, type);
+    workers.push(
+      Worker.create({
+        connection,
+        namespace,
+        workflowBundle,
+        taskQueue: serviceTaskQueue(type),
+        activities: options.instanceActivities,
+        maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
+        maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+      }),
+    );
+  }
+  return Promise.all(workers);
+}

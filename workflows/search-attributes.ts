@@ -1,0 +1,9 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Typed keys of the contract's search attributes, so the Web UI can filter deletions. */
+export const TENANT_ID = defineSearchAttributeKey('TenantId', SearchAttributeType.KEYWORD);
+export const SERVICE_TYPE = defineSearchAttributeKey('ServiceType', SearchAttributeType.KEYWORD);
+export const SERVICE_INSTANCE_ID = defineSearchAttributeKey('ServiceInstanceId', SearchAttributeType.KEYWORD);
+export const DELETION_STATUS = defineSearchAttributeKey('DeletionStatus', SearchAttributeType.KEYWORD);
+export const GDPR_MODE = defineSearchAttributeKey('GdprMode', SearchAttributeType.BOOL);
+export const DELETION_DUE_AT = defineSearchAttributeKey('DeletionDueAt', SearchAttributeType.DATETIME);
