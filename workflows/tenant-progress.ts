@@ -91,7 +91,7 @@ export function detailsTable(status: DeletionStatus, instances: readonly Instanc
         `| ${instance.serviceInstanceId} | ${instance.serviceType} | ${instance.status} | ${countsTotal(instance.deletedCounts)} | ${instance.attempts} | ${(instance.lastError ?? '').replace(/\|/g, '/').slice(0, 80)} |`,
     );
   return [
-    `**${status}**: ${sum.COMPLETED}/${instances.length} instances deleted, ${sum.deletedRecords} records` +
+    `**${status}**: ${sum.COMPLETED} of ${instances.length} instances deleted, ${sum.deletedRecords} records` +
       (sum.FAILED > 0 ? `, ${sum.FAILED} failed (signal retryFailed or cancel)` : '') +
       (sum.ON_HOLD > 0 ? `, ${sum.ON_HOLD} on legal hold` : ''),
     '',

@@ -17,13 +17,17 @@ import { FakeFleet, fakeWorkerConfig } from './fake-fleet';
  * A private Temporal dev server (the stack's own CLI binary: @temporalio/testing cannot download one here) with
  * the contract's search attributes, and the real worker pool running the fake fleet's activities.
  */
-export async function startTestEnvironment(orchestration: Parameters<typeof fakeWorkerConfig>[0] = {}) {
+export async function startTestEnvironment(
+  orchestration: Parameters<typeof fakeWorkerConfig>[0] = {},
+  server: { uiPort?: number } = {},
+) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalBinary(stackPaths()) },
       searchAttributes: [TENANT_ID, SERVICE_TYPE, SERVICE_INSTANCE_ID, DELETION_STATUS, GDPR_MODE, DELETION_DUE_AT],
       extraArgs: ['--log-level', 'error'],
+      ...server,
     },
   });
   const fleet = new FakeFleet(fakeWorkerConfig(orchestration));
