@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 
 /**
  * kafkajs stays behind this module so that the client library can be swapped without touching the bridge,
@@ -24,7 +24,14 @@ export interface EventPublisher {
 }
 
 export async function kafkaPublisher(brokers: string[], clientId: string): Promise<EventPublisher> {
-  const producer: Producer = kafkaClient(brokers, clientId).producer({ idempotent: true, maxInFlightRequests: 1 });
+  // The default (Java-compatible murmur2) partitioner puts a tenant's messages where Java clients would; an
+  // idempotent producer must not cap its retries, so the activity's own timeout bounds a send instead.
+  const producer: Producer = kafkaClient(brokers, clientId).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+  });
   await producer.connect();
   return {
     async publish(messages) {

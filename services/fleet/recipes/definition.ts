@@ -1,0 +1,7 @@
+import type { DeletableServiceDefinition } from '../../kit/service-definition';
+
+/** Every table holds only tenant rows; the kit finds them from tenant_id and the foreign keys. */
+export const definition: DeletableServiceDefinition = {
+  serviceType: 'recipes',
+  auditTable: 'audit_log',
+};

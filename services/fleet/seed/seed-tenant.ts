@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { identifier } from '../../../common/identifiers';
+import { ensureDatabase } from '../../../db/database';
+import { migrate } from '../../../db/migrate';
+import { upsertInstances } from '../../../db/service-instances';
+import { prepareInstanceDatabase } from '../fleet-databases';
+import { fleetFileRoot } from '../fleet-files';
+import type { FleetInstance } from '../topology';
+import { baseUrl, FLEET_INSTANCES } from '../topology';
+import { mapWithLimit } from './bounded-parallel';
+import { createRegistryTenant } from './registry-tenant';
+import type { InstanceSeedResult } from './seed-instance';
+import { seedInstance } from './seed-instance';
+
+/**
+ * Seeds one tenant across the fleet: its record in the registry, about `records` rows spread over the
+ * instances by their topology weight, and its instances in the orchestrator's inventory. Seeding a
+ * tenant again adds another `records` rows beside the first ones (new ids), never replacing them.
+ */
+
+export interface SeedTenantOptions {
+  tenantId: string;
+  /** Rows in all tables of all instances together, approximately. */
+  records: number;
+  /** The orchestrator's database (the inventory); every instance's database is on the same server. */
+  databaseUrl: string;
+  /** Creates the tenant in the registry first; left out, the registry is not asked. */
+  registry?: { url: string; secret: string };
+  /** Writes the tenant's instances to `service_instances` (default true). */
+  registerInstances?: boolean;
+  instances?: readonly FleetInstance[];
+  /** Base URLs recorded in the inventory, by instance id; the topology's by default (a test fleet may listen elsewhere). */
+  baseUrls?: Readonly<Record<string, string>>;
+  /** Where file-holding services' files go, by service type; under the stack's state directory by default. */
+  fileRoot?: (serviceType: string) => string;
+  /** Instances seeded at once (default 4: Postgres does the work, and the target machine has two cores). */
+  concurrency?: number;
+}
+
+export interface SeedTenantResult {
+  tenantId: string;
+  /** Tells this run's rows from earlier runs' (it is part of their ids' seed key). */
+  runId: string;
+  instances: InstanceSeedResult[];
+  records: number;
+  files: number;
+  durationMs: number;
+}
+
+/** The request cannot be seeded as given; nothing was written. */
+export class SeedRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SeedRequestError';
+  }
+}
+
+/** More than this is a typo rather than a benchmark, and would take an hour. */
+export const MAX_RECORDS = 50_000_000;
+
+export function checkSeedRequest(tenantId: string, records: number): void {
+  const id = identifier.safeParse(tenantId);
+  if (!id.success) throw new SeedRequestError(`tenant id ${JSON.stringify(tenantId)} ${id.error.issues[0].message}`);
+  // The id names the tenant's file directory, which "." and ".." cannot.
+  if (/^\.+$/.test(tenantId)) throw new SeedRequestError('tenant id must not consist of dots only');
+  if (!Number.isInteger(records) || records < 1 || records > MAX_RECORDS) {
+    throw new SeedRequestError(`records must be a whole number from 1 to ${MAX_RECORDS}, got ${records}`);
+  }
+}
+
+/** Each instance's part of the records, by its weight (its share of the fleet's weights). */
+export function splitRecords(records: number, instances: readonly FleetInstance[]): Map<string, number> {
+  const totalWeight = instances.reduce((sum, instance) => sum + instance.weight, 0);
+  return new Map(
+    instances.map((instance) => [instance.serviceInstanceId, Math.round((records * instance.weight) / totalWeight)]),
+  );
+}
+
+export async function seedTenant(options: SeedTenantOptions): Promise<SeedTenantResult> {
+  const { tenantId, records, databaseUrl } = options;
+  checkSeedRequest(tenantId, records);
+  const started = Date.now();
+  const instances = options.instances ?? FLEET_INSTANCES;
+  const fileRoot = options.fileRoot ?? ((serviceType: string) => fleetFileRoot(serviceType));
+  const runId = randomBytes(6).toString('hex');
+  const split = splitRecords(records, instances);
+
+  // First, as it is the step most likely to fail (the fleet not running), before anything is written.
+  if (options.registry) await createRegistryTenant(options.registry.url, options.registry.secret, tenantId);
+
+  const results = await mapWithLimit(instances, options.concurrency ?? 4, async (instance) =>
+    seedInstance({
+      instance,
+      databaseUrl: await prepareInstanceDatabase(databaseUrl, instance),
+      tenantId,
+      seedKey: `${tenantId}:${runId}`,
+      records: split.get(instance.serviceInstanceId)!,
+      fileRoot: fileRoot(instance.serviceType),
+    }),
+  );
+
+  if (options.registerInstances ?? true) await registerInstances(options, instances);
+
+  return {
+    tenantId,
+    runId,
+    instances: results,
+    records: results.reduce((sum, result) => sum + result.records, 0),
+    files: results.reduce((sum, result) => sum + result.files, 0),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The tenant's instances, ACTIVE (again, after an earlier deletion: it has data now), in the orchestrator's inventory. */
+async function registerInstances(options: SeedTenantOptions, instances: readonly FleetInstance[]): Promise<void> {
+  await ensureDatabase(options.databaseUrl);
+  await migrate(options.databaseUrl);
+  const db = new pg.Client({ connectionString: options.databaseUrl });
+  await db.connect();
+  try {
+    await upsertInstances(
+      db,
+      options.tenantId,
+      instances.map((instance) => ({
+        serviceInstanceId: instance.serviceInstanceId,
+        serviceType: instance.serviceType,
+        baseUrl: options.baseUrls?.[instance.serviceInstanceId] ?? baseUrl(instance),
+        dependsOn: instance.dependsOn.filter((id) => instances.some((other) => other.serviceInstanceId === id)),
+        status: 'ACTIVE',
+      })),
+    );
+  } finally {
+    await db.end();
+  }
+}

@@ -1,0 +1,160 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { Connection, Client } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pg from 'pg';
+import pino from 'pino';
+import { loadConfig } from '../../common/config';
+import { kafkaClient, kafkaPublisher, type EventPublisher } from '../../common/kafka-client';
+import { mintServiceToken } from '../../common/service-token';
+import { parseWorkerConfig, type WorkerConfig } from '../../common/worker-config';
+import { createInstanceActivities } from '../../activities/instance-activities';
+import { RegistryClient } from '../../activities/registry-client';
+import { createTenantActivities } from '../../activities/tenant-activities';
+import { instanceDatabaseUrl } from '../../services/fleet/fleet-databases';
+import { startFleet, type RunningFleet } from '../../services/fleet/fleet';
+import { seedTenant } from '../../services/fleet/seed/seed-tenant';
+import { FLEET_INSTANCES, type FleetInstance } from '../../services/fleet/topology';
+import { createWorkerPool } from '../../workers/worker-pool';
+
+/**
+ * End to end on the real local stack: the shared Temporal server, Kafka and Postgres, the real fleet (its own
+ * e2e_* databases and free ports) and the real activities. Tests run one file at a time, so the worker pool
+ * started here is the only one polling the contract's queues.
+ */
+
+export const config = loadConfig();
+export const secret = randomBytes(32).toString('base64url');
+export const E2E_INSTANCES: FleetInstance[] = FLEET_INSTANCES.map((i) => ({ ...i, database: `e2e_${i.database}` }));
+export const fileRoot = (serviceType: string) => path.join(os.tmpdir(), 'tdel-e2e-files', serviceType);
+
+export function uniqueTenant(label: string): string {
+  return `e2e-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+export function e2eWorkerConfig(overrides: Record<string, unknown> = {}): WorkerConfig {
+  return parseWorkerConfig({
+    orchestration: { holdRecheckSeconds: 1 },
+    defaults: { heartbeatTimeoutSeconds: 5, retry: { maxAttempts: 5, initialIntervalMs: 200, maxIntervalMs: 2_000 } },
+    groups: { all: { orchestration: true, serviceTypes: [...new Set(E2E_INSTANCES.map((i) => i.serviceType))] } },
+    metricsPort: 0,
+    ...overrides,
+  });
+}
+
+export async function startE2eFleet(serviceOptions: Parameters<typeof startFleet>[0]['serviceOptions'] = {}) {
+  return startFleet({
+    databaseUrl: config.DATABASE_URL,
+    secret,
+    ports: 'ephemeral',
+    instances: E2E_INSTANCES,
+    fileRoot,
+    serviceOptions,
+    logger: pino({ level: 'warn' }),
+  });
+}
+
+export async function seed(fleet: RunningFleet, tenantId: string, records: number) {
+  return seedTenant({
+    tenantId,
+    records,
+    databaseUrl: config.DATABASE_URL,
+    registry: { url: fleet.registryUrl, secret },
+    instances: E2E_INSTANCES,
+    baseUrls: Object.fromEntries(fleet.instances.map((i) => [i.serviceInstanceId, i.baseUrl])),
+    fileRoot,
+  });
+}
+
+export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorkerConfig()) {
+  const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const workers: Worker[] = await createWorkerPool({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    config: workerConfig,
+    groups: [],
+    tenantActivities: createTenantActivities({
+      db,
+      publisher,
+      registry: new RegistryClient(fleet.registryUrl, secret),
+      workerConfig,
+    }),
+    instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
+  });
+  const running = workers.map((worker) => worker.run());
+  return {
+    async stop() {
+      workers.forEach((worker) => worker.shutdown());
+      await Promise.all(running);
+      await Promise.allSettled([connection.close(), publisher.close(), db.end()]);
+    },
+  };
+}
+
+export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+}
+
+/** Every instance's preview for a tenant, through the contract endpoint. */
+export async function previews(fleet: RunningFleet, tenantId: string): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const instance of fleet.instances) {
+    const token = await mintServiceToken(secret, { audience: instance.serviceType, subject: 'e2e' });
+    const response = await fetch(`${instance.baseUrl}/tenant/${tenantId}/deletion-preview`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    totals[instance.serviceInstanceId] = ((await response.json()) as { total: number }).total;
+  }
+  return totals;
+}
+
+/** Row counts of every domain table of every instance, to prove what a deletion did not touch. */
+export async function tableTotals(): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (const instance of E2E_INSTANCES) {
+    const db = new pg.Pool({ connectionString: instanceDatabaseUrl(config.DATABASE_URL, instance), max: 1 });
+    try {
+      const { rows } = await db.query<{ name: string }>(
+        `SELECT relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = 'public' AND c.relkind = 'r' AND relname <> 'pgmigrations' AND relname NOT LIKE 'kit\\_%'`,
+      );
+      for (const { name } of rows) {
+        const result = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${pg.escapeIdentifier(name)}`);
+        totals[`${instance.serviceInstanceId}/${name}`] = Number(result.rows[0].n);
+      }
+    } finally {
+      await db.end();
+    }
+  }
+  return totals;
+}
+
+/** The messages of one topic keyed by a tenant, read from the beginning. */
+export async function topicMessages(topic: string, key: string, atLeast: number, timeoutMs = 15_000) {
+  const consumer = kafkaClient(config.KAFKA_BROKERS, 'e2e-reader').consumer({ groupId: `e2e-${randomUUID()}` });
+  const found: { value: Record<string, unknown>; eventId: string }[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.key?.toString() !== key) return;
+        found.push({
+          value: JSON.parse(message.value!.toString()),
+          eventId: message.headers?.['event-id']?.toString() ?? '',
+        });
+      },
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (found.length < atLeast && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    // A little longer, so that duplicates, if any, show up too.
+    await new Promise((r) => setTimeout(r, 1_000));
+    return found;
+  } finally {
+    await consumer.disconnect();
+  }
+}
