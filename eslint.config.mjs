@@ -20,10 +20,7 @@ export default tseslint.config(
     // Workflow code is replayed: it must not reach for I/O or the wall clock directly.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['pg', 'kafkajs', 'node:*', 'fs', 'http', 'https', 'net'] },
-      ],
+      'no-restricted-imports': ['error', { patterns: ['pg', 'kafkajs', 'node:*', 'fs', 'http', 'https', 'net'] }],
     },
   },
 );

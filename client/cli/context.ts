@@ -1,0 +1,78 @@
+import type pg from 'pg';
+import { ConfigError, loadConfig, type Config } from '../../common/config';
+import { usageError } from './exit-codes';
+import { databaseError, openInventoryDb } from './inventory-db';
+import type { CliIo, Output } from './output';
+import { connectTemporal, temporalError, temporalTarget, type TemporalSession } from './temporal-connection';
+import { WebUi } from './web-ui';
+
+/**
+ * What one run of `tdel` shares between its command and the program: the streams, the configuration (read
+ * only when a command needs it, so that `--help` works whatever the environment), and the connections, which
+ * are opened on first use and closed when the command ends.
+ */
+export class CliContext {
+  exitCode = 0;
+  private cachedConfig?: Config;
+  private temporalSession?: TemporalSession;
+  private pool?: pg.Pool;
+
+  constructor(
+    readonly io: CliIo,
+    readonly out: Output,
+    /** Aborted on Ctrl-C: loops that follow a deletion stop and say so. */
+    readonly signal: AbortSignal,
+  ) {}
+
+  get env(): NodeJS.ProcessEnv {
+    return this.io.env;
+  }
+
+  config(): Config {
+    if (!this.cachedConfig) {
+      try {
+        this.cachedConfig = loadConfig(this.io.env);
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          throw usageError(error.message, 'fix the variables named above (see the README for their defaults)');
+        }
+        throw error;
+      }
+    }
+    return this.cachedConfig;
+  }
+
+  webUi(): WebUi {
+    return new WebUi(this.io.env, this.config().TEMPORAL_NAMESPACE);
+  }
+
+  async temporal(): Promise<TemporalSession> {
+    this.temporalSession ??= await connectTemporal(temporalTarget(this.config()));
+    return this.temporalSession;
+  }
+
+  /** Runs fn against Temporal, translating what Temporal answers into actionable errors. */
+  async withTemporal<T>(tenantId: string | undefined, fn: (session: TemporalSession) => Promise<T>): Promise<T> {
+    const session = await this.temporal();
+    try {
+      return await fn(session);
+    } catch (error) {
+      throw temporalError(error, session.target, tenantId);
+    }
+  }
+
+  /** Runs fn against the inventory database, translating its errors into actionable ones. */
+  async withDb<T>(fn: (db: pg.Pool) => Promise<T>): Promise<T> {
+    const url = this.config().DATABASE_URL;
+    this.pool ??= openInventoryDb(url);
+    try {
+      return await fn(this.pool);
+    } catch (error) {
+      throw databaseError(error, url);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.temporalSession?.close(), this.pool?.end()]);
+  }
+}

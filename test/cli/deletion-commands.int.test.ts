@@ -1,0 +1,281 @@
+/**
+ * delete, status, list, cancel and retry end to end: `tdel` spawned as a process against a private Temporal dev
+ * server (the stack's temporal binary, started by the test) whose workers run the fake fleet's activities, so
+ * workflows run without services and without meeting other developers' workers on the shared stack.
+ */
+import { randomUUID } from 'node:crypto';
+import { FAILURE_TYPES, serviceFailure } from '../../activities/service-failures';
+import { tenantWorkflowId } from '../../common/contract';
+import type { TenantView } from '../../client/cli/tenant-view';
+import { untilCancelled } from '../workflows/fake-fleet';
+import { startTestEnvironment } from '../workflows/temporal-test-env';
+import { json, looksLikeCrash, tdel as run, type TdelRun } from './run-tdel';
+
+jest.setTimeout(120_000);
+
+let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
+beforeAll(async () => {
+  harness = await startTestEnvironment();
+}, 120_000);
+afterAll(() => harness?.teardown());
+
+const tdel = (args: string[]) => run(args, { env: { TEMPORAL_ADDRESS: harness.env.address, TDEL_USER: 'cli-test' } });
+
+function newTenant(): string {
+  return `cli-${randomUUID().slice(0, 8)}`;
+}
+
+/** app-1 needs cache-1 and db-1; cache-1 needs db-1. */
+function seed(tenantId: string): void {
+  harness.fleet.addTenant(tenantId, [['app-1', ['cache-1', 'db-1']], ['cache-1', ['db-1']], ['db-1']]);
+}
+
+async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+interface ListDocument {
+  query: string;
+  webUiUrl: string;
+  count: number;
+  truncated: boolean;
+  workflows: { tenantId: string; workflowId: string; deletionStatus: string | null; workflowStatus: string }[];
+}
+
+async function listed(status: string, tenantId: string): Promise<ListDocument['workflows'][number]> {
+  return eventually(`${tenantId} in tdel list --status ${status}`, async () => {
+    const result = await tdel(['list', '--status', status, '--json']);
+    expect(result.code).toBe(0);
+    return json<ListDocument>(result).workflows.find((w) => w.tenantId === tenantId);
+  });
+}
+
+function expectClean(result: TdelRun): void {
+  expect(looksLikeCrash(result.stderr)).toBe(false);
+}
+
+describe('tdel against a private Temporal server', () => {
+  it('delete prints the workflow id and Web UI link; status --json and list --json show the result', async () => {
+    const tenantId = newTenant();
+    seed(tenantId);
+    const requested = await tdel(['delete', tenantId, '--gdpr', '--reason', 'contract-ended']);
+    expectClean(requested);
+    expect(requested.code).toBe(0);
+    expect(requested.stdout).toContain(`workflow  tenant-deletion:${tenantId}`);
+    expect(requested.stdout).toContain(
+      `http://localhost:8233/namespaces/default/workflows/tenant-deletion:${tenantId}`,
+    );
+    expect(requested.stdout).toMatch(/request {3}cli:[0-9a-f-]{36}/);
+
+    await harness.client.workflow.getHandle(tenantWorkflowId(tenantId)).result();
+    const status = await tdel(['status', tenantId, '--json']);
+    expect(status.code).toBe(0);
+    const view = json<TenantView>(status);
+    expect(view).toMatchObject({
+      tenantId,
+      workflowId: `tenant-deletion:${tenantId}`,
+      workflowStatus: 'COMPLETED',
+      status: 'COMPLETED',
+      source: 'result',
+      webUiUrl: `http://localhost:8233/namespaces/default/workflows/tenant-deletion:${tenantId}`,
+      totals: { instances: 3, COMPLETED: 3, FAILED: 0, deletedRecords: 3 },
+    });
+    expect(view.instances.map((i) => i.serviceInstanceId).sort()).toEqual(['app-1', 'cache-1', 'db-1']);
+    expect(view.instances[0]).toEqual({
+      serviceInstanceId: expect.any(String),
+      serviceType: expect.any(String),
+      status: 'COMPLETED',
+      deletedCounts: { rows: 1 },
+      deletedRecords: 1,
+      attempts: 1,
+      lastError: null,
+      requestIds: [],
+      startedAt: null,
+      finishedAt: null,
+    });
+    expect(view.requests).toEqual([expect.objectContaining({ status: 'COMPLETED', dryRun: false })]);
+
+    const text = await tdel(['status', tenantId]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/tenant .+: COMPLETED/);
+    expect(text.stdout).toContain('3/3 instances deleted');
+
+    const row = await listed('COMPLETED', tenantId);
+    expect(row).toMatchObject({ workflowId: `tenant-deletion:${tenantId}`, workflowStatus: 'COMPLETED' });
+    const all = await tdel(['list', '--json', '--limit', '1000']);
+    const document = json<ListDocument>(all);
+    expect(document.query).toBe('WorkflowType="TenantDeletionWorkflow"');
+    expect(document.workflows.some((w) => w.tenantId === tenantId)).toBe(true);
+    const failedOnly = json<ListDocument>(await tdel(['list', '--status', 'FAILED', '--json']));
+    expect(failedOnly.query).toBe('WorkflowType="TenantDeletionWorkflow" AND DeletionStatus="FAILED"');
+    expect(failedOnly.webUiUrl).toBe(
+      'http://localhost:8233/namespaces/default/workflows?query=' + encodeURIComponent(failedOnly.query),
+    );
+    expect(failedOnly.workflows.some((w) => w.tenantId === tenantId)).toBe(false);
+
+    const text2 = await tdel(['list', '--status', 'COMPLETED']);
+    expect(text2.stdout).toContain(tenantId);
+    expect(text2.stdout).toContain('Web UI: http://localhost:8233/namespaces/default/workflows?query=');
+  });
+
+  it('delete --wait follows to the end: exit 0 when COMPLETED, with the outcome as JSON', async () => {
+    const tenantId = newTenant();
+    seed(tenantId);
+    const result = await tdel(['delete', tenantId, '--wait', '--json']);
+    expectClean(result);
+    expect(result.code).toBe(0);
+    const document = json<{ outcome: string; requestId: string; tenant: TenantView }>(result);
+    expect(document.outcome).toBe('COMPLETED');
+    expect(document.tenant.status).toBe('COMPLETED');
+    expect(document.tenant.totals.COMPLETED).toBe(3);
+  });
+
+  it('status shows a running deletion from the progress query; --watch draws progress lines until the end', async () => {
+    const tenantId = newTenant();
+    seed(tenantId);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    harness.fleet.behave(tenantId, 'app-1', async () => {
+      await gate;
+      return { rows: 4 };
+    });
+    expect((await tdel(['delete', tenantId])).code).toBe(0);
+    const running = await eventually('app-1 in progress', async () => {
+      const view = json<TenantView>(await tdel(['status', tenantId, '--json']));
+      return view.instances.find((i) => i.status === 'IN_PROGRESS') ? view : undefined;
+    });
+    expect(running).toMatchObject({ source: 'progress', workflowStatus: 'RUNNING', status: 'IN_PROGRESS' });
+    expect(running.instances.find((i) => i.serviceInstanceId === 'app-1')).toMatchObject({
+      status: 'IN_PROGRESS',
+      startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      requestIds: [expect.stringMatching(/^cli:/)],
+    });
+    expect(running.requests[0]).toMatchObject({ requestedBy: 'cli-test', wholeTenant: true, gdprMode: false });
+
+    const watching = tdel(['status', tenantId, '--watch']);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    release();
+    const watched = await watching;
+    expectClean(watched);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/app-1 {2}IN_PROGRESS/);
+    expect(watched.stdout).toMatch(/app-1 {2}COMPLETED/);
+    expect(watched.stdout).toMatch(/tenant .+ {2}COMPLETED: 3\/3 instances deleted, 6 records/);
+  });
+
+  it('a failed instance: delete --wait exits 1, list finds it FAILED, retry reaches the workflow and it completes', async () => {
+    const tenantId = newTenant();
+    seed(tenantId);
+    let refuse = true;
+    harness.fleet.behave(tenantId, 'cache-1', async (_input, attempt) => {
+      if (refuse)
+        throw serviceFailure(FAILURE_TYPES.rejected, 'cache answered DELETE with 422: schema drift', { attempt });
+      return { keys: 3 };
+    });
+    const waited = await tdel(['delete', tenantId, '--wait']);
+    expectClean(waited);
+    expect(waited.code).toBe(1);
+    expect(waited.stdout).toMatch(/cache-1\s+cache\s+FAILED/);
+    expect(waited.stdout).toContain(`\`tdel retry ${tenantId}\``);
+
+    const view = json<TenantView>(await tdel(['status', tenantId, '--json']));
+    expect(view.status).toBe('FAILED');
+    expect(view.instances.find((i) => i.serviceInstanceId === 'cache-1')).toMatchObject({
+      status: 'FAILED',
+      lastError: expect.stringContaining('schema drift'),
+    });
+    expect(await listed('FAILED', tenantId)).toMatchObject({ deletionStatus: 'FAILED', workflowStatus: 'RUNNING' });
+
+    const typo = await tdel(['retry', tenantId, '--instance', 'cache-9']);
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toContain('has no instance cache-9');
+
+    refuse = false;
+    const retried = await tdel(['retry', tenantId, '--instance', 'cache-1']);
+    expectClean(retried);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toContain(`sent retryFailed to tenant-deletion:${tenantId}`);
+    expect(retried.stdout).toContain('retrying cache-1');
+
+    const watched = await tdel(['status', tenantId, '--watch', '--json']);
+    expect(watched.code).toBe(0);
+    const done = json<TenantView>(watched);
+    expect(done.status).toBe('COMPLETED');
+    expect(done.instances.find((i) => i.serviceInstanceId === 'cache-1')).toMatchObject({
+      status: 'COMPLETED',
+      attempts: 2,
+      deletedCounts: { keys: 3 },
+    });
+  });
+
+  it('cancel reaches the workflow; status --watch then exits 1 and cancel on an ended deletion exits 3', async () => {
+    const tenantId = newTenant();
+    seed(tenantId);
+    harness.fleet.behave(tenantId, 'cache-1', untilCancelled);
+    expect((await tdel(['delete', tenantId])).code).toBe(0);
+    await eventually('cache-1 to start', async () =>
+      harness.fleet.startedAt(tenantId, 'cache-1') < Infinity ? true : undefined,
+    );
+    const unknown = await tdel(['cancel', tenantId, '--instance', 'nope-1']);
+    expect(unknown.code).toBe(3);
+
+    const cancelled = await tdel(['cancel', tenantId]);
+    expectClean(cancelled);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`sent cancel to tenant-deletion:${tenantId} (whole tenant)`);
+    expect(cancelled.stdout).toMatch(/app-1 {2}COMPLETED {2}\(already settled: unchanged\)/);
+
+    const watched = await tdel(['status', tenantId, '--watch', '--json']);
+    expect(watched.code).toBe(1);
+    const view = json<TenantView>(watched);
+    expect(view.status).toBe('CANCELLED');
+    expect(Object.fromEntries(view.instances.map((i) => [i.serviceInstanceId, i.status]))).toEqual({
+      'app-1': 'COMPLETED',
+      'cache-1': 'CANCELLED',
+      'db-1': 'CANCELLED',
+    });
+
+    const again = await tdel(['cancel', tenantId]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toContain(
+      `the deletion of tenant ${tenantId} has already ended (CANCELLED): nothing to cancel`,
+    );
+  });
+
+  it('a refused request: delete --instance of a depended-on instance exits 1 with the reason', async () => {
+    const tenantId = newTenant();
+    seed(tenantId);
+    const result = await tdel(['delete', tenantId, '--instance', 'db-1', '--wait']);
+    expectClean(result);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/REJECTED request cli:[0-9a-f-]+: .*db-1/);
+    expect(harness.fleet.callsOf(tenantId)).toHaveLength(0);
+  });
+
+  it('a dry run previews and deletes nothing', async () => {
+    const tenantId = newTenant();
+    seed(tenantId);
+    const result = await tdel(['delete', tenantId, '--dry-run', '--wait']);
+    expectClean(result);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/dry run cli:[0-9a-f-]+ \(COMPLETED\): would delete 21 records/);
+    expect(result.stdout).toContain('app-1: rows=7');
+    expect(harness.fleet.callsOf(tenantId)).toHaveLength(0);
+  });
+
+  it('status, cancel and retry of a tenant without a deletion exit 3 with a hint', async () => {
+    const tenantId = newTenant();
+    for (const command of ['status', 'cancel', 'retry']) {
+      const result = await tdel([command, tenantId]);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`no deletion workflow for tenant ${tenantId}`);
+      expect(result.stderr).toContain(`hint: start one with \`tdel delete ${tenantId}\``);
+    }
+  });
+});
