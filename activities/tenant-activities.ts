@@ -63,9 +63,27 @@ export interface FinalizeInput {
   deleteTenantRecord: boolean;
   /** Distinguishes this finalization's events from a later deletion of a re-created tenant. */
   runKey: string;
+  /** What the deletion certificate states: ids and counts only, never PII. */
+  requests: {
+    requestId: string;
+    requestedBy: string;
+    gdprMode: boolean;
+    reason: string | null;
+    wholeTenant: boolean;
+  }[];
+  instances: {
+    serviceInstanceId: string;
+    serviceType: string;
+    deletedCounts: DeletedCounts;
+    attempts: number;
+    /** The service's preview showed zero rows after its delete. */
+    verified: boolean;
+  }[];
+  startedAt: string;
 }
 
 export interface FinalizeResult {
+  certificateId?: string;
   tenantEmpty: boolean;
   tenantDeleted: boolean;
   piiErased: boolean;

@@ -43,6 +43,7 @@ export interface CarriedState {
   finalizations: number;
   /** Instances completed since the last finalization: the next run must still finalize. */
   needsFinalize: boolean;
+  certificateId?: string;
 }
 
 export type TenantDeletionInput = DeletionRequest & { carried?: CarriedState };
@@ -81,6 +82,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
   const running = new Map<string, CancellationScope>();
   let finalizations = carried?.finalizations ?? 0;
   let needsFinalize = carried?.needsFinalize ?? false;
+  let certificateId = carried?.certificateId;
   let inventory: PlannedInstance[] = [];
   let inventoryStatus = new Map<string, PlannedInstance['status']>();
   let dependents = new Map<string, string[]>();
@@ -424,13 +426,31 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     const completed = [...requests.values()].filter((request) => !request.dryRun && request.status === 'COMPLETED');
     if (completed.length === 0) return;
     finalizations += 1;
-    await activities.finalizeTenant({
+    const finalized = await activities.finalizeTenant({
       tenantId,
       traceId: completed[completed.length - 1].traceId,
       gdprMode: completed.some((request) => request.gdprMode),
       deleteTenantRecord: completed.some((request) => request.wholeTenant),
       runKey: `${workflowInfo().firstExecutionRunId}:${finalizations}`,
+      requests: completed.map(({ requestId, requestedBy, gdprMode, statedReason, wholeTenant }) => ({
+        requestId,
+        requestedBy,
+        gdprMode,
+        reason: statedReason,
+        wholeTenant,
+      })),
+      instances: [...instances.values()]
+        .filter((instance) => instance.status === 'COMPLETED')
+        .map(({ serviceInstanceId, serviceType, deletedCounts, attempts }) => ({
+          serviceInstanceId,
+          serviceType,
+          deletedCounts,
+          attempts,
+          verified: true,
+        })),
+      startedAt: workflowInfo().startTime.toISOString(),
     });
+    certificateId = finalized.certificateId ?? certificateId;
   }
 
   function showStatus(): void {
@@ -455,6 +475,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
       retries: retries.splice(0),
       finalizations,
       needsFinalize,
+      certificateId,
     };
   }
 
@@ -520,6 +541,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
         dryRun: request.dryRun,
         reason: request.reason,
       })),
+      ...(certificateId ? { certificateId } : {}),
     };
   }
 
@@ -552,6 +574,7 @@ function requestState(request: DeletionRequest, status: RequestState['status'], 
     wholeTenant: request.instances === undefined,
     status,
     reason,
+    statedReason: request.reason ?? null,
   };
 }
 

@@ -26,7 +26,10 @@ export interface RequestState {
   dryRun: boolean;
   wholeTenant: boolean;
   status: InstanceDeletionStatus;
+  /** Why the request was refused or did not complete. */
   reason: string | null;
+  /** Why it was asked for, as the requester said (e.g. contract-ended). */
+  statedReason: string | null;
   /** Dry runs only: what each instance would delete. */
   preview?: Record<string, DeletedCounts>;
 }

@@ -31,6 +31,7 @@ const request = (status: RequestState['status']): RequestState => ({
   wholeTenant: true,
   status,
   reason: null,
+  statedReason: null,
 });
 
 describe('rollUpStatus', () => {
