@@ -15,6 +15,10 @@ export class RegistryClient {
     return response.status !== 404;
   }
 
+  async resume(tenantId: string, traceId: string, attempt: number): Promise<void> {
+    await this.call('POST', `/tenants/${encodeURIComponent(tenantId)}/resume`, traceId, attempt);
+  }
+
   async deleteTenant(tenantId: string, erasePii: boolean, traceId: string, attempt: number): Promise<void> {
     await this.call('DELETE', `/tenants/${encodeURIComponent(tenantId)}?erasePii=${erasePii}`, traceId, attempt);
   }

@@ -21,6 +21,7 @@ export interface TenantActivityDeps {
   publisher: EventPublisher;
   registry: RegistryClient;
   workerConfig: WorkerConfig;
+  guardRails: GuardRailSettings;
 }
 
 export interface LoadedInventory {
@@ -28,6 +29,13 @@ export interface LoadedInventory {
   orchestration: OrchestrationSettings;
   /** Per service type in this tenant: its timeouts and retry policy, which the child workflows apply. */
   serviceTypes: Record<string, ServiceTypeSettings>;
+  guardRails: GuardRailSettings;
+}
+
+export interface GuardRailSettings {
+  /** A deletion whose previewed total exceeds this waits for `approve`; null: no preview, no approval. */
+  approvalThresholdRecords: number | null;
+  gracePeriodSeconds: number;
 }
 
 export interface RequestRecord {
@@ -89,7 +97,7 @@ export interface FinalizeResult {
   piiErased: boolean;
 }
 
-export function createTenantActivities({ db, publisher, registry, workerConfig }: TenantActivityDeps) {
+export function createTenantActivities({ db, publisher, registry, workerConfig, guardRails }: TenantActivityDeps) {
   return {
     async loadInventory(tenantId: string): Promise<LoadedInventory> {
       const instances = await listInstances(db, tenantId);
@@ -104,6 +112,7 @@ export function createTenantActivities({ db, publisher, registry, workerConfig }
         })),
         orchestration: workerConfig.orchestration,
         serviceTypes: Object.fromEntries(types.map((type) => [type, settingsFor(workerConfig, type)])),
+        guardRails,
       };
     },
 

@@ -28,6 +28,11 @@ export const configSchema = z.object({
     .default('postgres://postgres@localhost:5432/tenant_deletion'),
   SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)').optional(),
   APPROVAL_THRESHOLD_RECORDS: positiveInt.default(1_000_000),
+  /** Whole-tenant deletions that may start in the rolling window before the next ones wait for approval. */
+  BLAST_RADIUS_MAX_WHOLE_TENANT: positiveInt.default(50),
+  BLAST_RADIUS_WINDOW_HOURS: positiveInt.default(24),
+  /** Whole-tenant, non-GDPR deletions wait this long after the suspend; a cancel in that time restores the tenant. */
+  GRACE_PERIOD_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(0).default(0),
   TENANT_REGISTRY_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })
     .default('http://localhost:8100')

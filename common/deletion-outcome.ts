@@ -45,7 +45,7 @@ export type InstanceOutcome = z.infer<typeof instanceOutcomeSchema>;
 
 export const requestOutcomeSchema = z.object({
   requestId: z.string(),
-  status: instanceDeletionStatus,
+  status: z.union([instanceDeletionStatus, z.literal('AWAITING_APPROVAL')]),
   dryRun: z.boolean(),
   reason: z.string().nullable(),
 });

@@ -33,3 +33,8 @@ export type DeletionRequest = z.infer<typeof deletionRequestSchema>;
 export const instanceSelectionSchema = z.object({ instances: z.array(identifier).min(1).optional() });
 
 export type InstanceSelection = z.infer<typeof instanceSelectionSchema>;
+
+/** `approve` releases deletions held for approval: all of the tenant's, or the named requests. */
+export const approvalSchema = z.object({ approvedBy: identifier, requestIds: z.array(requestId).min(1).optional() });
+
+export type Approval = z.infer<typeof approvalSchema>;

@@ -10,6 +10,7 @@ import { MissingSecretError, resolveServiceTokenSecret } from '../common/service
 import { readWorkerConfig, WorkerConfigError } from '../common/worker-config';
 import { createInstanceActivities } from '../activities/instance-activities';
 import { RegistryClient } from '../activities/registry-client';
+import { createGuardRailActivities } from '../activities/guard-rail-activities';
 import { createTenantActivities } from '../activities/tenant-activities';
 import { createWorkerPool, queuesOf, UnknownGroupError } from './worker-pool';
 
@@ -54,17 +55,25 @@ const program = new Command('worker')
     const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
     const publisher = await kafkaPublisher(config.KAFKA_BROKERS, 'tenant-deletion-worker');
     const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const registry = new RegistryClient(config.TENANT_REGISTRY_URL, secret);
     const workers = await createWorkerPool({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       config: workerConfig,
       groups: options.group,
-      tenantActivities: createTenantActivities({
-        db,
-        publisher,
-        registry: new RegistryClient(config.TENANT_REGISTRY_URL, secret),
-        workerConfig,
-      }),
+      tenantActivities: {
+        ...createTenantActivities({
+          db,
+          publisher,
+          registry,
+          workerConfig,
+          guardRails: {
+            approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS,
+            gracePeriodSeconds: config.GRACE_PERIOD_SECONDS,
+          },
+        }),
+        ...createGuardRailActivities({ db, registry, config }),
+      },
       instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
     });
     console.log(

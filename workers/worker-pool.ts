@@ -4,6 +4,7 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { ORCHESTRATION_TASK_QUEUE, serviceTaskQueue } from '../common/contract';
 import { settingsFor, type WorkerConfig } from '../common/worker-config';
 import type { InstanceActivities } from '../activities/instance-activities';
+import type { GuardRailActivities } from '../activities/guard-rail-activities';
 import type { TenantActivities } from '../activities/tenant-activities';
 
 /**
@@ -17,7 +18,8 @@ export interface WorkerPoolOptions {
   config: WorkerConfig;
   /** Which groups to run; all of them when empty. */
   groups: string[];
-  tenantActivities: TenantActivities;
+  /** The orchestration queue's activities: inventory, ledger, events, registry and guard rails. */
+  tenantActivities: TenantActivities & GuardRailActivities;
   instanceActivities: InstanceActivities;
 }
 

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { DeletionRequest, InstanceSelection } from '../common/deletion-request';
+import type { Approval, DeletionRequest, InstanceSelection } from '../common/deletion-request';
 import type { TenantProgress } from './tenant-progress';
 
 /** Signals and queries, defined once and imported by workflows and clients alike. */
@@ -7,6 +7,7 @@ import type { TenantProgress } from './tenant-progress';
 export const requestDeletionSignal = defineSignal<[DeletionRequest]>('requestDeletion');
 export const cancelSignal = defineSignal<[InstanceSelection?]>('cancel');
 export const retryFailedSignal = defineSignal<[InstanceSelection?]>('retryFailed');
+export const approveSignal = defineSignal<[Approval]>('approve');
 export const progressQuery = defineQuery<TenantProgress>('progress');
 
 /** A child's word to its parent that it waits on a legal hold, or resumed: the parent shows it in `progress`. */

@@ -16,13 +16,27 @@ import {
 } from '@temporalio/workflow';
 import { serviceInstanceWorkflowId, serviceTaskQueue } from '../common/contract';
 import type { DeletedCounts, DeletionStatus, TenantDeletionResult } from '../common/deletion-outcome';
-import { deletionRequestSchema, type DeletionRequest, type InstanceSelection } from '../common/deletion-request';
+import {
+  approvalSchema,
+  deletionRequestSchema,
+  type Approval,
+  type DeletionRequest,
+  type InstanceSelection,
+} from '../common/deletion-request';
+import type { GuardRailActivities } from '../activities/guard-rail-activities';
 import type { InstanceActivities } from '../activities/instance-activities';
 import type { InstanceReport, LoadedInventory, TenantActivities } from '../activities/tenant-activities';
 import { checkRequest, dependentsOf, transitiveDependencies, type PlannedInstance } from './dependency-plan';
 import { DELETION_STATUS, GDPR_MODE, SERVICE_INSTANCE_ID, SERVICE_TYPE, TENANT_ID } from './search-attributes';
 import { ServiceInstanceDeletionWorkflow, type InstanceDeletionOutcome } from './service-instance-deletion-workflow';
-import { cancelSignal, instanceHoldSignal, progressQuery, requestDeletionSignal, retryFailedSignal } from './signals';
+import {
+  approveSignal,
+  cancelSignal,
+  instanceHoldSignal,
+  progressQuery,
+  requestDeletionSignal,
+  retryFailedSignal,
+} from './signals';
 import {
   countsTotal,
   detailsTable,
@@ -44,6 +58,9 @@ export interface CarriedState {
   /** Instances completed since the last finalization: the next run must still finalize. */
   needsFinalize: boolean;
   certificateId?: string;
+  /** Requests held for approval, with the instances they will delete once approved. */
+  awaiting: { request: DeletionRequest; targets: string[] }[];
+  approvals: Approval[];
 }
 
 export type TenantDeletionInput = DeletionRequest & { carried?: CarriedState };
@@ -51,7 +68,7 @@ export type TenantDeletionInput = DeletionRequest & { carried?: CarriedState };
 /** Beyond this many instances, per-table counts stay in the ledger and the result carries totals only. */
 const DETAILED_COUNTS_LIMIT = 500;
 
-const activities = proxyActivities<TenantActivities>({
+const activities = proxyActivities<TenantActivities & GuardRailActivities>({
   startToCloseTimeout: '1 minute',
   // The ledger, Kafka and the registry are ours to wait for: retry until they are back, never give up halfway.
   retry: { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: ['ServiceRejected'] },
@@ -78,6 +95,8 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
   const incoming: DeletionRequest[] = carried?.incoming ?? [withoutCarried(input)];
   const cancels: InstanceSelection[] = carried?.cancels ?? [];
   const retries: InstanceSelection[] = carried?.retries ?? [];
+  const approvals: Approval[] = carried?.approvals ?? [];
+  const awaiting = new Map((carried?.awaiting ?? []).map((held) => [held.request.requestId, held]));
   const completions: { id: string; outcome: InstanceDeletionOutcome }[] = [];
   const running = new Map<string, CancellationScope>();
   let finalizations = carried?.finalizations ?? 0;
@@ -100,6 +119,11 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
   });
   setHandler(cancelSignal, (selection) => void cancels.push(selection ?? {}));
   setHandler(retryFailedSignal, (selection) => void retries.push(selection ?? {}));
+  setHandler(approveSignal, (approval) => {
+    const parsed = approvalSchema.safeParse(approval);
+    if (parsed.success) approvals.push(parsed.data);
+    else log.warn('ignored a malformed approve signal', { tenantId });
+  });
   setHandler(instanceHoldSignal, ({ serviceInstanceId, onHold, reason }) => {
     const instance = instances.get(serviceInstanceId);
     if (!instance || TERMINAL.has(instance.status)) return;
@@ -207,8 +231,58 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
         request,
         targets.map((id) => byId.get(id)!),
       );
-    if (!request.instances) await activities.suspendTenant(tenantId, request.traceId);
+    const held = await admissionHold(
+      request,
+      targets.map((id) => byId.get(id)!),
+    );
+    if (held) {
+      Object.assign(requests.get(request.requestId)!, { status: 'AWAITING_APPROVAL', reason: held });
+      awaiting.set(request.requestId, { request, targets });
+      return;
+    }
+    await admit(request, targets);
+  }
 
+  /**
+   * Why a request must wait for an admin's `approve`, if it must: its previewed total is above the approval
+   * threshold, or it is a whole-tenant deletion beyond the blast-radius cap.
+   */
+  async function admissionHold(request: DeletionRequest, targets: PlannedInstance[]): Promise<string | null> {
+    const threshold = loaded!.guardRails.approvalThresholdRecords;
+    if (threshold !== null) {
+      const total = (await previewCounts(request, targets))
+        .map((count) => countsTotal(count.deletedCounts))
+        .reduce((sum, n) => sum + n, 0);
+      if (total > threshold) {
+        return `previewed ${total} records exceed APPROVAL_THRESHOLD_RECORDS (${threshold}): approve or cancel`;
+      }
+    }
+    if (!request.instances) {
+      const claim = await activities.claimWholeTenantStart({ requestId: request.requestId, tenantId });
+      if (!claim.allowed) {
+        return `blast-radius cap: ${claim.startedInWindow} whole-tenant deletions started in the last ${claim.windowHours} h (at most ${claim.max}): approve or cancel`;
+      }
+    }
+    return null;
+  }
+
+  /** Suspends the tenant for a whole-tenant request, waits out its grace period, then schedules its instances. */
+  async function admit(request: DeletionRequest, targets: string[]): Promise<void> {
+    if (!request.instances) {
+      await activities.suspendTenant(tenantId, request.traceId);
+      const grace = loaded!.guardRails.gracePeriodSeconds;
+      if (!request.gdprMode && grace > 0) {
+        const state = requests.get(request.requestId)!;
+        state.reason = `grace period: deletion starts ${grace} s after the suspend; cancel restores the tenant`;
+        showStatus();
+        if (await condition(() => cancels.some((selection) => !selection.instances), `${grace}s`)) {
+          await activities.resumeTenant(tenantId, request.traceId);
+          return cancelBeforeStart(request, targets, 'cancelled in the grace period: tenant restored, nothing deleted');
+        }
+        state.reason = null;
+      }
+    }
+    const byId = new Map(inventory.map((instance) => [instance.serviceInstanceId, instance]));
     for (const id of targets) {
       const existing = instances.get(id);
       if (existing && !TERMINAL.has(existing.status)) {
@@ -232,10 +306,9 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     }
   }
 
-  /** A dry run previews every target on its own service queue and deletes nothing. */
-  async function preview(request: DeletionRequest, targets: PlannedInstance[]): Promise<void> {
-    const started = Date.now();
-    const counts = await Promise.all(
+  /** Every target's preview, on its own service queue; a failed preview carries its reason. */
+  function previewCounts(request: DeletionRequest, targets: PlannedInstance[]) {
+    return Promise.all(
       targets.map((target) =>
         proxyActivities<InstanceActivities>({
           taskQueue: serviceTaskQueue(target.serviceType),
@@ -252,6 +325,12 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
           ),
       ),
     );
+  }
+
+  /** A dry run previews every target and deletes nothing. */
+  async function preview(request: DeletionRequest, targets: PlannedInstance[]): Promise<void> {
+    const started = Date.now();
+    const counts = await previewCounts(request, targets);
     const state = requests.get(request.requestId)!;
     state.preview = Object.fromEntries(
       targets.map((target, index) => [target.serviceInstanceId, counts[index].deletedCounts]),
@@ -372,6 +451,55 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     for (const [key, reports] of byRequests) await report(reports, key.split('\n'));
   }
 
+  /** Ends a request that never started deleting: its ledger rows and results say CANCELLED, nothing deleted. */
+  async function cancelBeforeStart(request: DeletionRequest, targets: string[], reason: string): Promise<void> {
+    Object.assign(requests.get(request.requestId)!, { status: 'CANCELLED', reason });
+    const typeOf = (id: string) => inventory.find((instance) => instance.serviceInstanceId === id)?.serviceType ?? '*';
+    await report(
+      targets.map((id) => ({
+        serviceInstanceId: id,
+        serviceType: typeOf(id),
+        status: 'CANCELLED',
+        deletedCounts: {},
+        attempts: 0,
+        failureReason: reason,
+        durationMs: 0,
+        run: 1,
+      })),
+      [request.requestId],
+    );
+  }
+
+  async function applyApprovals(): Promise<void> {
+    for (const approval of approvals.splice(0)) {
+      for (const [requestId, held] of [...awaiting]) {
+        if (approval.requestIds && !approval.requestIds.includes(requestId)) continue;
+        awaiting.delete(requestId);
+        Object.assign(requests.get(requestId)!, {
+          status: 'IN_PROGRESS',
+          reason: null,
+          approvedBy: approval.approvedBy,
+        });
+        if (!held.request.instances) {
+          await activities.claimWholeTenantStart({ requestId, tenantId, approvedBy: approval.approvedBy });
+        }
+        await reload();
+        await admit(held.request, held.targets);
+      }
+    }
+  }
+
+  /** A cancel also ends requests held for approval: the whole tenant's, or those naming a cancelled instance. */
+  async function cancelAwaiting(): Promise<void> {
+    for (const selection of cancels) {
+      for (const [requestId, held] of [...awaiting]) {
+        if (selection.instances && !held.targets.some((id) => selection.instances!.includes(id))) continue;
+        awaiting.delete(requestId);
+        await cancelBeforeStart(held.request, held.targets, 'cancelled while awaiting approval: nothing deleted');
+      }
+    }
+  }
+
   function applyCancels(): void {
     for (const selection of cancels.splice(0)) {
       const chosen = selection.instances ?? [...instances.keys()];
@@ -414,7 +542,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
 
   function settleRequests(): void {
     for (const request of requests.values()) {
-      if (request.dryRun || TERMINAL.has(request.status)) continue;
+      if (request.dryRun || request.status === 'AWAITING_APPROVAL' || TERMINAL.has(request.status)) continue;
       const mine = request.instances.map((id) => instances.get(id)).filter((instance) => instance !== undefined);
       if (!mine.every((instance) => TERMINAL.has(instance.status) && instance.status !== 'FAILED')) continue;
       request.status = mine.every((instance) => instance.status === 'COMPLETED') ? 'COMPLETED' : 'CANCELLED';
@@ -476,18 +604,25 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
       finalizations,
       needsFinalize,
       certificateId,
+      awaiting: [...awaiting.values()],
+      approvals: approvals.splice(0),
     };
   }
 
   if (carried) await reload();
   for (;;) {
     await condition(
-      () => incoming.length + cancels.length + retries.length + completions.length > 0 || canStart() || idle(),
+      () =>
+        incoming.length + cancels.length + retries.length + completions.length + approvals.length > 0 ||
+        canStart() ||
+        idle(),
     );
+    await cancelAwaiting();
     applyCancels();
     applyRetries();
     await settleCompletions();
     while (incoming.length > 0) await accept(incoming.shift()!);
+    await applyApprovals();
     for (const instance of readyInstances()) {
       if (draining() || running.size >= loaded!.orchestration.maxChildrenInFlight) break;
       start(instance);
@@ -502,10 +637,10 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     if (!idle()) continue;
     if (needsFinalize) await finalize();
     await condition(allHandlersFinished);
-    if (incoming.length + cancels.length + retries.length + completions.length > 0) continue;
-    if ([...instances.values()].some((instance) => instance.status === 'FAILED')) {
-      // Half-done is not done: wait, visibly FAILED, for retryFailed or cancel.
-      await condition(() => cancels.length + retries.length + incoming.length > 0);
+    if (incoming.length + cancels.length + retries.length + completions.length + approvals.length > 0) continue;
+    if (awaiting.size > 0 || [...instances.values()].some((instance) => instance.status === 'FAILED')) {
+      // Half-done is not done, and a held request is not refused: wait, visibly, for an admin's signal.
+      await condition(() => cancels.length + retries.length + incoming.length + approvals.length > 0);
       continue;
     }
     return result();
@@ -518,6 +653,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
       incoming.length === 0 &&
       cancels.length === 0 &&
       retries.length === 0 &&
+      approvals.length === 0 &&
       readyInstances().length === 0
     );
   }
@@ -575,6 +711,7 @@ function requestState(request: DeletionRequest, status: RequestState['status'], 
     status,
     reason,
     statedReason: request.reason ?? null,
+    approvedBy: null,
   };
 }
 

@@ -25,7 +25,9 @@ export interface RequestState {
   gdprMode: boolean;
   dryRun: boolean;
   wholeTenant: boolean;
-  status: InstanceDeletionStatus;
+  status: InstanceDeletionStatus | 'AWAITING_APPROVAL';
+  /** Who released the request when it was held for approval. */
+  approvedBy: string | null;
   /** Why the request was refused or did not complete. */
   reason: string | null;
   /** Why it was asked for, as the requester said (e.g. contract-ended). */
@@ -55,9 +57,11 @@ export function rollUpStatus(instances: readonly InstanceState[], requests: read
   if (statuses.has('IN_PROGRESS')) return 'IN_PROGRESS';
   if (statuses.has('FAILED')) return 'FAILED';
   if (statuses.has('PENDING')) return 'IN_PROGRESS';
+  if (requests.some((request) => request.status === 'AWAITING_APPROVAL')) return 'AWAITING_APPROVAL';
   if (requests.some((request) => request.status === 'PENDING' || request.status === 'IN_PROGRESS'))
     return 'IN_PROGRESS';
   if (statuses.has('CANCELLED')) return 'CANCELLED';
+  if (requests.some((request) => request.status === 'CANCELLED') && !statuses.has('COMPLETED')) return 'CANCELLED';
   if (requests.length > 0 && requests.every((request) => request.status === 'REJECTED')) return 'REJECTED';
   return 'COMPLETED';
 }

@@ -35,7 +35,7 @@ export interface InstanceView {
 
 export interface RequestView {
   requestId: string;
-  status: InstanceDeletionStatus;
+  status: InstanceDeletionStatus | 'AWAITING_APPROVAL';
   dryRun: boolean;
   /** Why the workflow refused or settled the request, when it says. */
   reason: string | null;
@@ -260,12 +260,13 @@ export function tenantPhase(view: TenantView): 'running' | 'waiting' | 'ended' {
 export function requestPhase(
   view: TenantView,
   requestId: string,
-): { phase: 'running' | 'waiting' | 'ended'; status: InstanceDeletionStatus | null } {
+): { phase: 'running' | 'waiting' | 'ended'; status: RequestView['status'] | null } {
   const request = view.requests.find((candidate) => candidate.requestId === requestId);
   if (!request) {
     // Not accepted yet (signals are handled in order), or the workflow ended without it.
     return view.workflowStatus === 'RUNNING' ? { phase: 'running', status: null } : { phase: 'ended', status: null };
   }
+  if (request.status === 'AWAITING_APPROVAL') return { phase: 'waiting', status: request.status };
   if (TERMINAL.has(request.status)) return { phase: 'ended', status: request.status };
   if (view.workflowStatus !== 'RUNNING') return { phase: 'ended', status: request.status };
   // A failed instance keeps its request open, and instances that wait on it stay PENDING: with nothing moving,

@@ -8,6 +8,9 @@ describe('loadConfig', () => {
       KAFKA_BROKERS: ['localhost:9092'],
       DATABASE_URL: 'postgres://postgres@localhost:5432/tenant_deletion',
       APPROVAL_THRESHOLD_RECORDS: 1_000_000,
+      BLAST_RADIUS_MAX_WHOLE_TENANT: 50,
+      BLAST_RADIUS_WINDOW_HOURS: 24,
+      GRACE_PERIOD_SECONDS: 0,
       TENANT_REGISTRY_URL: 'http://localhost:8100',
     });
   });

@@ -9,6 +9,7 @@ import { loadConfig } from '../../common/config';
 import { kafkaClient, kafkaPublisher, type EventPublisher } from '../../common/kafka-client';
 import { mintServiceToken } from '../../common/service-token';
 import { parseWorkerConfig, type WorkerConfig } from '../../common/worker-config';
+import { createGuardRailActivities } from '../../activities/guard-rail-activities';
 import { createInstanceActivities } from '../../activities/instance-activities';
 import { RegistryClient } from '../../activities/registry-client';
 import { createTenantActivities } from '../../activities/tenant-activities';
@@ -71,17 +72,22 @@ export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorker
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const registry = new RegistryClient(fleet.registryUrl, secret);
   const workers: Worker[] = await createWorkerPool({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     config: workerConfig,
     groups: [],
-    tenantActivities: createTenantActivities({
-      db,
-      publisher,
-      registry: new RegistryClient(fleet.registryUrl, secret),
-      workerConfig,
-    }),
+    tenantActivities: {
+      ...createTenantActivities({
+        db,
+        publisher,
+        registry,
+        workerConfig,
+        guardRails: { approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS, gracePeriodSeconds: 0 },
+      }),
+      ...createGuardRailActivities({ db, registry, config }),
+    },
     instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
   });
   const running = workers.map((worker) => worker.run());

@@ -2,7 +2,13 @@ import { Context } from '@temporalio/activity';
 import type { DeletedCounts } from '../../common/deletion-outcome';
 import { orchestrationSettingsSchema, parseWorkerConfig, type WorkerConfig } from '../../common/worker-config';
 import type { DeleteInstanceInput, InstanceActivities, InstanceTarget } from '../../activities/instance-activities';
-import type { FinalizeInput, OutcomeReport, TenantActivities } from '../../activities/tenant-activities';
+import type { GuardRailActivities } from '../../activities/guard-rail-activities';
+import type {
+  FinalizeInput,
+  GuardRailSettings,
+  OutcomeReport,
+  TenantActivities,
+} from '../../activities/tenant-activities';
 import type { LedgerEntry } from '../../db/ledger';
 import type { PlannedInstance } from '../../workflows/dependency-plan';
 
@@ -43,6 +49,11 @@ export class FakeFleet {
   readonly reports: OutcomeReport[] = [];
   readonly finalizations: FinalizeInput[] = [];
   readonly suspended: string[] = [];
+  readonly resumed: string[] = [];
+  /** Whole-tenant starts the blast-radius cap allows before it holds the next ones. */
+  wholeTenantStartsAllowed = Infinity;
+  readonly wholeTenantStarts: { requestId: string; approvedBy?: string }[] = [];
+  guardRails: GuardRailSettings = { approvalThresholdRecords: null, gracePeriodSeconds: 0 };
 
   constructor(readonly workerConfig: WorkerConfig) {}
 
@@ -77,8 +88,21 @@ export class FakeFleet {
     return this.callsOf(tenantId).find((c) => c.serviceInstanceId === serviceInstanceId)?.startedAt ?? Infinity;
   }
 
-  tenantActivities(): TenantActivities {
+  tenantActivities(): TenantActivities & GuardRailActivities {
     return {
+      claimWholeTenantStart: async ({ requestId, approvedBy }) => {
+        const known = this.wholeTenantStarts.some((start) => start.requestId === requestId);
+        const allowed =
+          known || this.wholeTenantStarts.length < this.wholeTenantStartsAllowed || approvedBy !== undefined;
+        if (allowed && !known) this.wholeTenantStarts.push({ requestId, approvedBy });
+        return {
+          allowed,
+          startedInWindow: this.wholeTenantStarts.length,
+          max: this.wholeTenantStartsAllowed,
+          windowHours: 24,
+        };
+      },
+      resumeTenant: async (tenantId) => void this.resumed.push(tenantId),
       loadInventory: async (tenantId) => {
         const instances = this.inventories.get(tenantId) ?? [];
         return {
@@ -87,6 +111,7 @@ export class FakeFleet {
           serviceTypes: Object.fromEntries(
             [...new Set(instances.map((i) => i.serviceType))].map((type) => [type, this.workerConfig.defaults]),
           ),
+          guardRails: this.guardRails,
         };
       },
       suspendTenant: async (tenantId) => {

@@ -32,6 +32,7 @@ const request = (status: RequestState['status']): RequestState => ({
   status,
   reason: null,
   statedReason: null,
+  approvedBy: null,
 });
 
 describe('rollUpStatus', () => {
