@@ -3,6 +3,7 @@ import { MissingSecretError } from '../../common/service-token-secret';
 import { InvalidTenantIdError } from '../../db/service-instances';
 import packageJson from '../../package.json';
 import { examples } from './arguments';
+import { registerApprove } from './commands/approve';
 import { registerCancel } from './commands/cancel';
 import { registerDelete } from './commands/delete';
 import { registerInventoryImport } from './commands/inventory-import';
@@ -61,6 +62,7 @@ function buildProgram(ctx: CliContext): Command {
   registerList(program, ctx);
   registerCancel(program, ctx);
   registerRetry(program, ctx);
+  registerApprove(program, ctx);
   registerPreview(program, ctx);
   const inventory = program
     .command('inventory')
