@@ -41,6 +41,28 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('runs the worker, bridge and fleet from the Dockerfile with the contract env, worker and bridge beside the fleet', () => {
+    for (const name of ['migrate', 'fleet', 'worker', 'bridge']) {
+      expect([name, compose.services[name].build]).toEqual([name, '.']);
+      expect(Object.keys(compose.services[name].environment).sort()).toEqual(
+        expect.arrayContaining([
+          'DATABASE_URL',
+          'KAFKA_BROKERS',
+          'SERVICE_TOKEN_SECRET',
+          'TEMPORAL_ADDRESS',
+          'TEMPORAL_NAMESPACE',
+        ]),
+      );
+    }
+    expect(compose.services.worker.network_mode).toBe('service:fleet');
+    expect(compose.services.bridge.network_mode).toBe('service:fleet');
+    const scripts = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).scripts;
+    for (const name of ['migrate', 'fleet', 'worker', 'bridge']) {
+      const [, , script] = compose.services[name].command as string[];
+      expect([name, script in scripts]).toEqual([name, true]);
+    }
+  });
+
   (hasDockerCompose ? it : it.skip)('is accepted by docker compose config', () => {
     const result = spawnSync('docker', ['compose', '-f', file, 'config', '--quiet'], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
