@@ -1,12 +1,16 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
 
 /**
  * kafkajs stays behind this module so that the client library can be swapped without touching the bridge,
  * the activities or the tests' assertions.
  */
 
-export function kafkaClient(brokers: string[], clientId: string): Kafka {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 5 } });
+export function kafkaClient(
+  brokers: string[],
+  clientId: string,
+  security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
+): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 5 }, ...security });
 }
 
 export interface OutgoingMessage {

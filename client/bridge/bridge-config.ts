@@ -1,0 +1,59 @@
+import type { KafkaConfig, SASLOptions } from 'kafkajs';
+import { z } from 'zod';
+import { ConfigError } from '../../common/config';
+
+/**
+ * The bridge's own settings, beside the shared ones in common/config.ts. Kafka TLS and SASL are for real
+ * clusters; the local stack is plaintext. Secret values are never echoed in errors.
+ */
+
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int().positive('must be greater than 0');
+
+export const bridgeConfigSchema = z
+  .object({
+    BRIDGE_PORT: z.coerce.number({ error: 'must be a port' }).int().min(0).max(65_535).default(9466),
+    BRIDGE_GROUP_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a Kafka group id')
+      .default('tenant-deletion-bridge'),
+    BRIDGE_MAX_IN_FLIGHT: positiveInt.max(64).default(6),
+    BRIDGE_MAX_MESSAGE_BYTES: positiveInt.default(65_536),
+    KAFKA_SSL: flag.default(false),
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  })
+  .refine((config) => !config.KAFKA_SASL_MECHANISM || (config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD), {
+    message: 'KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD',
+    path: ['KAFKA_SASL_MECHANISM'],
+  });
+
+export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
+
+export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = bridgeConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        const shown = variable === 'KAFKA_SASL_PASSWORD' ? '' : ` (got ${JSON.stringify(env[variable])})`;
+        return `${variable} ${issue.message}${shown}`;
+      }),
+    );
+  }
+  return parsed.data;
+}
+
+/** The kafkajs connection settings these variables describe. */
+export function kafkaSecurity(config: BridgeConfig): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const sasl: SASLOptions | undefined = config.KAFKA_SASL_MECHANISM
+    ? ({
+        mechanism: config.KAFKA_SASL_MECHANISM,
+        username: config.KAFKA_SASL_USERNAME!,
+        password: config.KAFKA_SASL_PASSWORD!,
+      } as SASLOptions)
+    : undefined;
+  return { ssl: config.KAFKA_SSL, ...(sasl ? { sasl } : {}) };
+}

@@ -1,0 +1,199 @@
+import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import type pino from 'pino';
+import type { Config } from '../../common/config';
+import { TOPICS } from '../../common/contract';
+import type { DeletionRequest } from '../../common/deletion-request';
+import { kafkaClient } from '../../common/kafka-client';
+import { requestDeletion } from '../request-deletion';
+import { backoffMs, sleep } from './backoff';
+import { kafkaSecurity, type BridgeConfig } from './bridge-config';
+import type { BridgeMetrics } from './bridge-metrics';
+import { parseRequest, type DlqCode } from './request-messages';
+
+/**
+ * Kafka request messages in, signal-with-start out. A message's offset is committed only after Temporal accepted
+ * its request or its DLQ record is written, one message at a time per partition, so a crash at any point loses
+ * nothing and keeps each tenant's order; redeliveries are absorbed by the deterministic requestId. While Temporal
+ * or Kafka is down the bridge waits and retries: a valid message never goes to the DLQ for that.
+ */
+
+export interface BridgeOptions {
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'KAFKA_BROKERS'>;
+  bridge: BridgeConfig;
+  logger: pino.Logger;
+  metrics: BridgeMetrics;
+}
+
+export interface RunningBridge {
+  health(): { ok: boolean; detail: string };
+  close(): Promise<void>;
+}
+
+class Stopping extends Error {}
+
+/** Refusals that no retry can fix: the request goes to the DLQ instead of blocking its partition forever. */
+const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_FAILED_PRECONDITION = 9;
+const PERMANENT = new Set<number>([GRPC_INVALID_ARGUMENT, GRPC_FAILED_PRECONDITION]);
+
+export async function startBridge({ config, bridge, logger, metrics }: BridgeOptions): Promise<RunningBridge> {
+  const stop = new AbortController();
+  const kafka = kafkaClient(config.KAFKA_BROKERS, 'tenant-deletion-bridge', kafkaSecurity(bridge));
+  const consumer: Consumer = kafka.consumer({ groupId: bridge.BRIDGE_GROUP_ID, maxBytesPerPartition: 1_048_576 });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+  });
+  let joined = false;
+  let waitingFor: string | null = null;
+  let client: Client | undefined;
+
+  async function retrying<T>(what: string, work: () => Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      if (stop.signal.aborted) throw new Stopping();
+      try {
+        const result = await work();
+        if (waitingFor === what) {
+          waitingFor = null;
+          metrics.waiting.set(0);
+          logger.info({ dependency: what }, 'dependency is back; resuming');
+        }
+        return result;
+      } catch (error) {
+        if (isGrpcServiceError(error) && PERMANENT.has(error.code)) throw error;
+        if (waitingFor !== what)
+          logger.warn({ dependency: what, reason: (error as Error).message }, 'waiting for a dependency');
+        waitingFor = what;
+        metrics.waiting.set(1);
+        await sleep(backoffMs(attempt), stop.signal);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  async function temporal(): Promise<Client> {
+    if (!client) {
+      const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
+      client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    }
+    return client;
+  }
+
+  async function deadLetter(
+    source: { topic: string; partition: number; message: KafkaMessage },
+    error: { code: DlqCode | 'HANDOVER_REJECTED'; message: string; issues: unknown[] },
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const key = source.message.key?.toString('utf8') ?? null;
+    const value = source.message.value?.toString('utf8') ?? '';
+    const record = {
+      error,
+      source: { topic: source.topic, partition: source.partition, offset: source.message.offset, key },
+      // Oversized originals are cut, so that the DLQ record itself stays within the broker's limits.
+      value: value.length > bridge.BRIDGE_MAX_MESSAGE_BYTES ? value.slice(0, bridge.BRIDGE_MAX_MESSAGE_BYTES) : value,
+      at: new Date().toISOString(),
+    };
+    await retrying(
+      'Kafka (DLQ write)',
+      () =>
+        producer.send({
+          topic: TOPICS.deadLetter,
+          acks: -1,
+          messages: [{ key: key?.slice(0, 256) ?? null, value: JSON.stringify(record) }],
+        }),
+      heartbeat,
+    );
+    metrics.deadLettered.inc({ code: error.code });
+    logger.warn(
+      { code: error.code, topic: source.topic, partition: source.partition, offset: source.message.offset },
+      'message dead-lettered',
+    );
+  }
+
+  async function handOver(request: DeletionRequest, heartbeat: () => Promise<void>): Promise<void> {
+    await retrying('Temporal', async () => requestDeletion(await temporal(), request), heartbeat);
+  }
+
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({
+    topics: [TOPICS.serviceDeletionRequest, TOPICS.tenantDeletionRequest],
+    fromBeginning: true,
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    joined = false;
+    logger.error({ reason: payload.error.message, restart: payload.restart }, 'Kafka consumer crashed');
+  });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+    metrics.lag.set({ topic: payload.topic, partition: String(payload.partition) }, Number(payload.offsetLag)),
+  );
+
+  await consumer.run({
+    autoCommit: false,
+    partitionsConsumedConcurrently: bridge.BRIDGE_MAX_IN_FLIGHT,
+    eachMessage: async ({ topic, partition, message, heartbeat }) => {
+      const started = process.hrtime.bigint();
+      metrics.consumed.inc({ topic });
+      const key = message.key?.toString('utf8') ?? null;
+      const parsed = parseRequest(topic, key, message.value, bridge.BRIDGE_MAX_MESSAGE_BYTES);
+      try {
+        if (parsed.ok) {
+          try {
+            await handOver(parsed.request, heartbeat);
+            metrics.handedOver.inc({ topic });
+            metrics.handoverSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+            logger.info(
+              {
+                traceId: parsed.request.traceId,
+                requestId: parsed.request.requestId,
+                tenantId: parsed.request.tenantId,
+              },
+              'handed over',
+            );
+          } catch (error) {
+            if (error instanceof Stopping) throw error;
+            await deadLetter(
+              { topic, partition, message },
+              {
+                code: 'HANDOVER_REJECTED',
+                message: `Temporal refused the request: ${(error as Error).message}`,
+                issues: [],
+              },
+              heartbeat,
+            );
+          }
+        } else {
+          await deadLetter({ topic, partition, message }, parsed, heartbeat);
+        }
+        await retrying(
+          'Kafka (offset commit)',
+          () => consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]),
+          heartbeat,
+        );
+      } catch (error) {
+        // Shutting down mid-message: leave the offset uncommitted, so that the message is read again.
+        if (error instanceof Stopping) return consumer.pause([{ topic, partitions: [partition] }]);
+        throw error;
+      }
+    },
+  });
+
+  return {
+    health: () =>
+      waitingFor
+        ? { ok: false, detail: `waiting for ${waitingFor}` }
+        : joined
+          ? { ok: true, detail: 'consuming' }
+          : { ok: false, detail: 'joining the consumer group' },
+    async close() {
+      stop.abort();
+      await consumer.disconnect();
+      await producer.disconnect();
+      await client?.connection.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../../common/config';
+import { startBridge, type RunningBridge } from './bridge';
+import { loadBridgeConfig } from './bridge-config';
+import { startBridgeHttp } from './bridge-http';
+import { BridgeMetrics } from './bridge-metrics';
+
+new Command('bridge')
+  .description(
+    'The Kafka bridge: reads tenant.service.deletion.request and tenant.deletion.request, hands every valid request ' +
+      'to Temporal (signal-with-start of TenantDeletionWorkflow), and writes every invalid one to tenant.deletion.dlq.',
+  )
+  .addHelpText(
+    'after',
+    `
+Environment (besides TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, KAFKA_BROKERS):
+  BRIDGE_PORT               /healthz and /metrics (default 9466)
+  BRIDGE_GROUP_ID           consumer group (default tenant-deletion-bridge)
+  BRIDGE_MAX_IN_FLIGHT      partitions handled at once (default 6)
+  BRIDGE_MAX_MESSAGE_BYTES  larger messages go to the DLQ as TOO_LARGE (default 65536)
+  KAFKA_SSL                 true for TLS
+  KAFKA_SASL_MECHANISM      plain | scram-sha-256 | scram-sha-512, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD
+  LOG_LEVEL                 pino level (default info)
+
+Example:
+  npm run bridge
+  BRIDGE_PORT=9477 npm run bridge`,
+  )
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .action(async () => {
+    const config = loadConfig();
+    const bridgeConfig = loadBridgeConfig();
+    const logger = pino({ name: 'bridge', level: process.env.LOG_LEVEL ?? 'info' });
+    const metrics = new BridgeMetrics();
+    // Health answers while Kafka and Temporal are still being reached, so the holder fills in later.
+    const started: { bridge?: RunningBridge } = {};
+    const http = await startBridgeHttp(bridgeConfig.BRIDGE_PORT, metrics, () =>
+      started.bridge ? started.bridge.health() : { ok: false, detail: 'starting' },
+    );
+    const bridge = await startBridge({ config, bridge: bridgeConfig, logger, metrics });
+    started.bridge = bridge;
+    logger.info({ port: bridgeConfig.BRIDGE_PORT, group: bridgeConfig.BRIDGE_GROUP_ID }, 'bridge consuming');
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'stopping: finishing in-flight handovers, committing, leaving the group');
+      void bridge
+        .close()
+        .then(() => http.close())
+        .then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  })
+  .parseAsync()
+  .catch((error: unknown) => {
+    console.error(`bridge: ${(error as Error).message}`);
+    process.exit(error instanceof ConfigError ? 2 : 1);
+  });

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Producer } from 'kafkajs';
+import { TOPICS } from '../../common/contract';
+import { kafkaClient } from '../../common/kafka-client';
+
+/**
+ * The demo's side of Kafka: it asks for deletions the way an upstream system would (request topics, keyed by
+ * tenant) and reads the results and lifecycle events the orchestrator publishes.
+ */
+
+export interface ResultMessage {
+  requestId: string;
+  tenantId: string;
+  serviceInstanceId: string;
+  status: string;
+  failureReason: string | null;
+  deletedCounts: Record<string, number>;
+}
+
+export interface LifecycleMessage {
+  type: string;
+  tenantId: string;
+  certificateId: string | null;
+}
+
+export class KafkaTraffic {
+  readonly results: ResultMessage[] = [];
+  readonly lifecycle: LifecycleMessage[] = [];
+  private constructor(
+    private readonly producer: Producer,
+    private readonly consumer: Consumer,
+  ) {}
+
+  static async open(brokers: string[], tenants: string[]): Promise<KafkaTraffic> {
+    const kafka = kafkaClient(brokers, 'tenant-deletion-demo');
+    const producer = kafka.producer();
+    const consumer = kafka.consumer({ groupId: `tenant-deletion-demo-${randomUUID()}` });
+    await Promise.all([producer.connect(), consumer.connect()]);
+    const traffic = new KafkaTraffic(producer, consumer);
+    await consumer.subscribe({ topics: [TOPICS.serviceDeletionResult, TOPICS.lifecycleEvents], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (!tenants.includes(message.key?.toString() ?? '')) return;
+        const value = JSON.parse(message.value!.toString());
+        if (topic === TOPICS.serviceDeletionResult) traffic.results.push(value);
+        else traffic.lifecycle.push(value);
+      },
+    });
+    return traffic;
+  }
+
+  async requestTenantDeletion(tenantId: string, traceId: string, gdprMode: boolean, reason: string): Promise<void> {
+    await this.send(TOPICS.tenantDeletionRequest, tenantId, {
+      traceId,
+      key: tenantId,
+      payload: {
+        tenantId,
+        requestedBy: 'demo-admin',
+        timestamp: new Date().toISOString(),
+        gdprMode,
+        dryRun: false,
+        reason,
+      },
+    });
+  }
+
+  async requestInstanceDeletion(tenantId: string, serviceType: string, serviceInstanceId: string, traceId: string) {
+    await this.send(TOPICS.serviceDeletionRequest, tenantId, {
+      traceId,
+      key: tenantId,
+      payload: {
+        tenantId,
+        serviceType,
+        serviceInstanceId,
+        requestedBy: 'demo-admin',
+        timestamp: new Date().toISOString(),
+        gdprMode: false,
+      },
+    });
+  }
+
+  /** Waits for a message the predicate accepts, or throws after the timeout naming what it waited for. */
+  async waitFor<T>(list: T[], accept: (message: T) => boolean, what: string, timeoutMs = 120_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = list.find(accept);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect()]);
+  }
+
+  private async send(topic: string, key: string, value: unknown): Promise<void> {
+    await this.producer.send({ topic, messages: [{ key, value: JSON.stringify(value) }] });
+  }
+}
