@@ -27,8 +27,14 @@ const program = new Command('demo')
   .option('--records <n>', 'records seeded per tenant', '20000')
   .addHelpText('after', '\nExamples:\n  npm run demo\n  npm run demo -- --exit --records 5000');
 
+/** Colours and borders only on a terminal, and never with NO_COLOR. */
+const styled = process.stdout.isTTY && !process.env.NO_COLOR;
+function table(head: string[]): Table.Table {
+  return new Table({ head, style: { head: styled ? ['cyan'] : [], border: styled ? ['grey'] : [], compact: true } });
+}
+
 function step(title: string): void {
-  console.log(`\n${colours.bold(colours.cyan(`▶ ${title}`))}`);
+  console.log(`\n${styled ? colours.bold(colours.cyan(`▶ ${title}`)) : `▶ ${title}`}`);
 }
 
 function workflowLink(tenantId: string): string {
@@ -123,8 +129,8 @@ program.action(async (options: { exit: boolean; records: string }) => {
       const summary = await printLedger(config.DATABASE_URL, [gdprTenant, orderedTenant]);
 
       step('summary');
-      const table = new Table({ head: ['tenant', 'requested as', 'outcome', 'instances', 'records', 'certificate'] });
-      table.push(
+      const summaryTable = table(['tenant', 'requested as', 'outcome', 'instances', 'records', 'certificate']);
+      summaryTable.push(
         [
           gdprTenant,
           'whole tenant, GDPR (Kafka)',
@@ -142,7 +148,7 @@ program.action(async (options: { exit: boolean; records: string }) => {
           empty.certificateId ?? '-',
         ],
       );
-      console.log(table.toString());
+      console.log(summaryTable.toString());
       console.log(`\nWeb UI: ${UI}`);
       console.log(`  ${gdprTenant}: ${queryLink(`TenantId="${gdprTenant}"`)}`);
       console.log(`  ${orderedTenant}: ${queryLink(`TenantId="${orderedTenant}"`)}`);
@@ -201,10 +207,10 @@ async function printLedger(
          FROM service_deletion_requests WHERE tenant_id = ANY($1) ORDER BY tenant_id, created_at, service_instance_id`,
       [tenants],
     );
-    const table = new Table({ head: ['tenant', 'instance', 'status', 'records', 'retries', 'ms', 'reason'] });
+    const ledger = table(['tenant', 'instance', 'status', 'records', 'retries', 'ms', 'reason']);
     const summary = Object.fromEntries(tenants.map((t) => [t, { instances: 0, records: 0 }]));
     for (const row of rows) {
-      table.push([
+      ledger.push([
         row.tenant_id,
         row.service_instance_id,
         row.status,
@@ -218,7 +224,7 @@ async function printLedger(
         summary[row.tenant_id].records += Number(row.records);
       }
     }
-    console.log(table.toString());
+    console.log(ledger.toString());
     return summary;
   } finally {
     await db.end();
