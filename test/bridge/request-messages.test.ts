@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { TOPICS } from '../../common/contract';
+import { parseRequest } from '../../client/bridge/request-messages';
+
+const LIMIT = 65_536;
+const whole = {
+  traceId: 't-1',
+  key: 'tenant-12345',
+  payload: {
+    tenantId: 'tenant-12345',
+    requestedBy: 'admin-user-uuid',
+    timestamp: '2026-02-11T12:00:00Z',
+    gdprMode: true,
+    dryRun: false,
+    reason: 'contract-ended',
+  },
+};
+const instance = {
+  traceId: 'trace-uuid-999',
+  key: 'tenant-12345',
+  payload: {
+    tenantId: 'tenant-12345',
+    serviceType: 'cloud-storage',
+    serviceInstanceId: 'srv-abc-001',
+    requestedBy: 'admin-user-uuid',
+    timestamp: '2026-02-11T12:00:00Z',
+    gdprMode: false,
+  },
+};
+const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+describe('parseRequest', () => {
+  it('turns the contract example messages into requests with derived ids', () => {
+    expect(parseRequest(TOPICS.tenantDeletionRequest, 'tenant-12345', bytes(whole), LIMIT)).toEqual({
+      ok: true,
+      request: {
+        requestId: 't-1:tenant',
+        tenantId: 'tenant-12345',
+        requestedBy: 'admin-user-uuid',
+        traceId: 't-1',
+        gdprMode: true,
+        dryRun: false,
+        reason: 'contract-ended',
+      },
+    });
+    expect(parseRequest(TOPICS.serviceDeletionRequest, 'tenant-12345', bytes(instance), LIMIT)).toEqual({
+      ok: true,
+      request: {
+        requestId: 'trace-uuid-999:srv-abc-001',
+        tenantId: 'tenant-12345',
+        requestedBy: 'admin-user-uuid',
+        traceId: 'trace-uuid-999',
+        gdprMode: false,
+        dryRun: false,
+        instances: ['srv-abc-001'],
+      },
+    });
+  });
+
+  it.each([
+    ['not JSON', TOPICS.tenantDeletionRequest, 'tenant-12345', '{oops', 'INVALID_JSON'],
+    [
+      'a string gdprMode',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, payload: { ...whole.payload, gdprMode: 'true' } },
+      'INVALID_MESSAGE',
+    ],
+    [
+      'a timestamp without zone',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, payload: { ...whole.payload, timestamp: '2026-02-11T12:00:00' } },
+      'INVALID_MESSAGE',
+    ],
+    [
+      'an injection in an id',
+      TOPICS.serviceDeletionRequest,
+      'tenant-12345',
+      { ...instance, payload: { ...instance.payload, serviceInstanceId: "x'; DROP TABLE t;--" } },
+      'INVALID_MESSAGE',
+    ],
+    [
+      'an upper-case serviceType',
+      TOPICS.serviceDeletionRequest,
+      'tenant-12345',
+      { ...instance, payload: { ...instance.payload, serviceType: 'Orders' } },
+      'INVALID_MESSAGE',
+    ],
+    [
+      'a missing field',
+      TOPICS.serviceDeletionRequest,
+      'tenant-12345',
+      { ...instance, payload: { ...instance.payload, requestedBy: undefined } },
+      'INVALID_MESSAGE',
+    ],
+    ['an unknown field', TOPICS.tenantDeletionRequest, 'tenant-12345', { ...whole, extra: 1 }, 'INVALID_MESSAGE'],
+    ['a Kafka key for another tenant', TOPICS.tenantDeletionRequest, 'tenant-99', whole, 'KEY_MISMATCH'],
+    [
+      'an envelope key for another tenant',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, key: 'tenant-99' },
+      'KEY_MISMATCH',
+    ],
+    [
+      'an oversized message',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, pad: 'x'.repeat(LIMIT) },
+      'TOO_LARGE',
+    ],
+  ] as const)('refuses %s as %s', (_what, topic, key, value, code) => {
+    const parsed = parseRequest(topic, key, bytes(value), LIMIT);
+    expect(parsed).toMatchObject({ ok: false, code });
+    if (!parsed.ok) expect(parsed.message.length).toBeGreaterThan(0);
+  });
+
+  it('names the failing field in the message', () => {
+    const parsed = parseRequest(
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      bytes({ ...whole, payload: { ...whole.payload, gdprMode: 1 } }),
+      LIMIT,
+    );
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.message).toMatch(/^payload\.gdprMode: /);
+  });
+
+  it('never throws and never accepts arbitrary bytes or JSON', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(TOPICS.tenantDeletionRequest, TOPICS.serviceDeletionRequest),
+        fc.option(fc.string(), { nil: null }),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+          fc.json().map((j) => Buffer.from(j)),
+        ),
+        (topic, key, value) => {
+          const parsed = parseRequest(topic, key, value, LIMIT);
+          return parsed.ok === false || parsed.request.tenantId === key;
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
