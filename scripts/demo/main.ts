@@ -11,7 +11,7 @@ import { resolveServiceTokenSecret } from '../../common/service-token-secret';
 import { stackPaths } from '../../common/stack-paths';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
 import { FLEET_INSTANCES, registryUrl } from '../../services/fleet/topology';
-import { ProcessGroup, httpOk } from './child-processes';
+import { ProcessGroup, httpOk } from '../process-group';
 import { deletionOrder } from './deletion-order';
 import { KafkaTraffic } from './kafka-traffic';
 
@@ -62,7 +62,10 @@ program.action(async (options: { exit: boolean; records: string }) => {
   try {
     step('fleet (registry + 13 service instances), workers, Kafka bridge');
     await processes.start('fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) => log.includes('the fleet is running'));
-    await processes.start('worker', 'worker', {}, (log) => log.includes('workers polling'));
+    // A demo run starts two whole-tenant deletions; the default cap (50 a day) would hold a keen user's 26th run.
+    await processes.start('worker', 'worker', { BLAST_RADIUS_MAX_WHOLE_TENANT: '100000' }, (log) =>
+      log.includes('workers polling'),
+    );
     await processes.start('bridge', 'bridge', {}, () => httpOk(`http://localhost:${BRIDGE_PORT}/healthz`));
     console.log(`  logs: ${paths.logDir}/demo-{fleet,worker,bridge}.log`);
 

@@ -1,0 +1,29 @@
+import { mintServiceToken } from '../common/service-token';
+import { baseUrl, FLEET_INSTANCES } from '../services/fleet/topology';
+
+/**
+ * The naive orchestrator the original system was: Promise.all of every service's DELETE, following 202s, with no
+ * order, no retries, no ledger and no memory of anything if the process dies.
+ */
+export async function gatherDelete(secret: string, tenantId: string): Promise<number> {
+  const totals = await Promise.all(
+    FLEET_INSTANCES.map(async (instance) => {
+      const authorization = `Bearer ${await mintServiceToken(secret, { audience: instance.serviceType, subject: 'bench' })}`;
+      let response = await fetch(`${baseUrl(instance)}/tenant/${tenantId}`, {
+        method: 'DELETE',
+        headers: { authorization },
+      });
+      while (response.status === 202) {
+        const location = new URL(response.headers.get('location')!, baseUrl(instance)).toString();
+        await response.body?.cancel();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        response = await fetch(location, { headers: { authorization } });
+      }
+      if (!response.ok)
+        throw new Error(`${instance.serviceInstanceId} answered ${response.status}: ${await response.text()}`);
+      const body = (await response.json()) as { deleted_counts: Record<string, number> };
+      return Object.values(body.deleted_counts).reduce((sum, n) => sum + n, 0);
+    }),
+  );
+  return totals.reduce((sum, n) => sum + n, 0);
+}

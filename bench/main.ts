@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { loadConfig } from '../common/config';
+import { resolveServiceTokenSecret } from '../common/service-token-secret';
+import { stackPaths } from '../common/stack-paths';
+import { httpOk, ProcessGroup } from '../scripts/process-group';
+import { markdown, writeResults, type BenchResults } from './report';
+import {
+  bridgeThroughput,
+  bulkhead,
+  gatherBaseline,
+  orchestratorDelete,
+  rawSqlBaseline,
+  smallTenants,
+  type BenchContext,
+} from './scenarios';
+
+const BRIDGE_PORT = 9466;
+
+new Command('bench')
+  .description(
+    'Measures the orchestrator on the local stack and the reference fleet against the naive gather and the raw SQL ' +
+      'lower bound, and writes bench/results/latest.json, latest.md and growth.svg. BENCH_QUICK=1: small sizes.',
+  )
+  .addHelpText('after', '\nExamples:\n  npm run bench\n  BENCH_QUICK=1 npm run bench')
+  .action(async () => {
+    const quick = process.env.BENCH_QUICK === '1';
+    const sizes = quick
+      ? { large: 20_000, growth: [2_000, 10_000], small: 20, smallRecords: 200, bulk: 6, bridge: 100 }
+      : { large: 500_000, growth: [10_000, 100_000], small: 120, smallRecords: 300, bulk: 12, bridge: 500 };
+    const paths = stackPaths();
+    if (spawnSync('npm', ['run', '--silent', 'stack:up'], { cwd: paths.repoDir, stdio: 'inherit' }).status !== 0) {
+      throw new Error('the local stack did not come up');
+    }
+    const config = loadConfig();
+    const ctx: BenchContext = {
+      config,
+      secret: resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET),
+      run: randomBytes(2).toString('hex'),
+    };
+    const processes = new ProcessGroup(paths.repoDir, paths.logDir);
+    try {
+      await processes.start('bench-fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) =>
+        log.includes('the fleet is running'),
+      );
+      await processes.start(
+        'bench-worker',
+        'worker',
+        // Hundreds of whole-tenant deletions in a few minutes are the point here, not a mistake to hold back.
+        { BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000', APPROVAL_THRESHOLD_RECORDS: '100000000' },
+        (log) => log.includes('workers polling'),
+      );
+      await processes.start('bench-bridge', 'bridge', { LOG_LEVEL: 'warn' }, () =>
+        httpOk(`http://localhost:${BRIDGE_PORT}/healthz`),
+      );
+
+      const step = (what: string) => console.log(`bench: ${what}…`);
+      step(`large tenant, ${sizes.large} records: orchestrator`);
+      const orchestrator = await orchestratorDelete(ctx, sizes.large);
+      step('large tenant: naive gather');
+      const gatherMs = await gatherBaseline(ctx, sizes.large);
+      step('large tenant: raw SQL');
+      const rawSqlMs = await rawSqlBaseline(ctx, sizes.large);
+      const growth = [];
+      for (const records of sizes.growth) {
+        step(`growth at ${records} records`);
+        growth.push({
+          records,
+          orchestratorMs: (await orchestratorDelete(ctx, records)).ms,
+          rawSqlMs: await rawSqlBaseline(ctx, records),
+        });
+      }
+      growth.push({ records: sizes.large, orchestratorMs: orchestrator.ms, rawSqlMs });
+      step(`${sizes.small} small tenants through the bridge`);
+      const small = await smallTenants(ctx, sizes.small, sizes.smallRecords);
+      step('bulkhead');
+      const bulk = await bulkhead(ctx, sizes.bulk);
+      step('bridge throughput');
+      const bridge = await bridgeThroughput(ctx, sizes.bridge, `http://localhost:${BRIDGE_PORT}/metrics`);
+
+      const results: BenchResults = {
+        quick,
+        machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+        at: new Date().toISOString(),
+        largeTenant: { records: orchestrator.records, orchestratorMs: orchestrator.ms, gatherMs, rawSqlMs },
+        smallTenants: small,
+        bulkhead: bulk,
+        bridge,
+        growth,
+      };
+      writeResults(path.join(paths.repoDir, 'bench', 'results'), results);
+      console.log(`\n${markdown(results)}`);
+    } finally {
+      await processes.stopAll();
+    }
+  })
+  .parseAsync()
+  .catch((error: unknown) => {
+    console.error(`bench: ${(error as Error).message}`);
+    process.exit(1);
+  });

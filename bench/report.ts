@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The results file the contract pins, a markdown table beside it, and a chart of how cost grows. */
+
+export interface BenchResults {
+  quick: boolean;
+  machine: string;
+  at: string;
+  largeTenant: { records: number; orchestratorMs: number; gatherMs: number; rawSqlMs: number };
+  smallTenants: { tenants: number; perMinute: number; p50Ms: number; p95Ms: number };
+  bulkhead: { fastP95AloneMs: number; fastP95SaturatedMs: number };
+  bridge: { messagesPerSecond: number };
+  growth: { records: number; orchestratorMs: number; rawSqlMs: number }[];
+}
+
+export function markdown(results: BenchResults): string {
+  const { largeTenant: l, smallTenants: s, bulkhead: b } = results;
+  return [
+    `# Benchmark results (${results.quick ? 'BENCH_QUICK' : 'full'}, ${results.at}, ${results.machine})`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| large tenant (${l.records} records): orchestrator, Kafka request → TENANT_DELETED | ${l.orchestratorMs} ms (${(l.orchestratorMs / l.rawSqlMs).toFixed(2)}× raw SQL) |`,
+    `| large tenant: naive gather (Promise.all of the DELETEs) | ${l.gatherMs} ms |`,
+    `| large tenant: raw SQL, each service's deletes in parallel | ${l.rawSqlMs} ms |`,
+    `| small tenants through the bridge (${s.tenants}) | ${s.perMinute} tenants/min, p50 ${s.p50Ms} ms, p95 ${s.p95Ms} ms |`,
+    `| bulkhead: fast type p95 alone / with the slow type saturated | ${b.fastP95AloneMs} ms / ${b.fastP95SaturatedMs} ms (${(((b.fastP95SaturatedMs - b.fastP95AloneMs) / b.fastP95AloneMs) * 100).toFixed(0)}%) |`,
+    `| bridge handover | ${results.bridge.messagesPerSecond} messages/s |`,
+    '',
+    '| records | orchestrator ms | raw SQL ms | ratio |',
+    '|---|---|---|---|',
+    ...results.growth.map(
+      (g) => `| ${g.records} | ${g.orchestratorMs} | ${g.rawSqlMs} | ${(g.orchestratorMs / g.rawSqlMs).toFixed(2)} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+/** A small line chart of the growth series, as plain SVG. */
+export function growthChart(growth: BenchResults['growth']): string {
+  const width = 640;
+  const height = 360;
+  const pad = 60;
+  const maxX = Math.max(...growth.map((g) => g.records));
+  const maxY = Math.max(...growth.flatMap((g) => [g.orchestratorMs, g.rawSqlMs]));
+  const x = (v: number) => pad + (v / maxX) * (width - 2 * pad);
+  const y = (v: number) => height - pad - (v / maxY) * (height - 2 * pad);
+  const line = (key: 'orchestratorMs' | 'rawSqlMs', colour: string) =>
+    `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${growth.map((g) => `${x(g.records)},${y(g[key])}`).join(' ')}"/>` +
+    growth.map((g) => `<circle cx="${x(g.records)}" cy="${y(g[key])}" r="3" fill="${colour}"/>`).join('');
+  const ticks = growth
+    .map(
+      (g) =>
+        `<text x="${x(g.records)}" y="${height - pad + 18}" font-size="11" text-anchor="middle">${g.records}</text>`,
+    )
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="${width / 2}" y="24" font-size="14" text-anchor="middle">Deletion time by tenant size</text>
+<line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="black"/>
+<line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="black"/>
+<text x="${width / 2}" y="${height - 14}" font-size="12" text-anchor="middle">records</text>
+<text x="16" y="${height / 2}" font-size="12" transform="rotate(-90 16 ${height / 2})" text-anchor="middle">ms (max ${maxY})</text>
+${ticks}${line('orchestratorMs', '#1f77b4')}${line('rawSqlMs', '#d62728')}
+<text x="${width - pad - 150}" y="${pad}" font-size="12" fill="#1f77b4">orchestrator (Kafka → TENANT_DELETED)</text>
+<text x="${width - pad - 150}" y="${pad + 16}" font-size="12" fill="#d62728">raw SQL (parallel, no orchestration)</text>
+</svg>
+`;
+}
+
+export function writeResults(dir: string, results: BenchResults): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'latest.md'), markdown(results));
+  fs.writeFileSync(path.join(dir, 'growth.svg'), growthChart(results.growth));
+}

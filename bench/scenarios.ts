@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import type { Config } from '../common/config';
+import { mintServiceToken } from '../common/service-token';
+import { upsertInstances } from '../db/service-instances';
+import { seedTenant } from '../services/fleet/seed/seed-tenant';
+import { baseUrl, FLEET_INSTANCES, registryUrl } from '../services/fleet/topology';
+import { KafkaTraffic } from '../scripts/demo/kafka-traffic';
+import { gatherDelete } from './gather-delete';
+import { rawSqlDelete } from './raw-sql-delete';
+
+/** One measurement each, on the running fleet, workers and bridge; times in milliseconds. */
+
+export interface BenchContext {
+  config: Config;
+  secret: string;
+  run: string;
+}
+
+const tenantOf = (ctx: BenchContext, label: string) => `bench-${ctx.run}-${label}-${randomBytes(2).toString('hex')}`;
+
+async function seed(ctx: BenchContext, tenantId: string, records: number): Promise<number> {
+  const seeded = await seedTenant({
+    tenantId,
+    records,
+    databaseUrl: ctx.config.DATABASE_URL,
+    registry: { url: registryUrl(), secret: ctx.secret },
+  });
+  return seeded.records + seeded.files;
+}
+
+/** Kafka request → TENANT_DELETED, as an upstream system sees it. */
+export async function orchestratorDelete(ctx: BenchContext, records: number): Promise<{ records: number; ms: number }> {
+  const tenantId = tenantOf(ctx, 'orch');
+  const seeded = await seed(ctx, tenantId, records);
+  const kafka = await KafkaTraffic.open(ctx.config.KAFKA_BROKERS, [tenantId]);
+  try {
+    const started = Date.now();
+    await kafka.requestTenantDeletion(tenantId, `trace-${ctx.run}`, true, 'bench');
+    await kafka.waitFor(
+      kafka.lifecycle,
+      (e) => e.tenantId === tenantId && e.type === 'TENANT_DELETED',
+      'TENANT_DELETED',
+      1_800_000,
+    );
+    return { records: seeded, ms: Date.now() - started };
+  } finally {
+    await kafka.close();
+  }
+}
+
+export async function gatherBaseline(ctx: BenchContext, records: number): Promise<number> {
+  const tenantId = tenantOf(ctx, 'gather');
+  await seed(ctx, tenantId, records);
+  const started = Date.now();
+  await gatherDelete(ctx.secret, tenantId);
+  return Date.now() - started;
+}
+
+export async function rawSqlBaseline(ctx: BenchContext, records: number): Promise<number> {
+  const tenantId = tenantOf(ctx, 'raw');
+  await seed(ctx, tenantId, records);
+  const started = Date.now();
+  await rawSqlDelete(ctx.config.DATABASE_URL, tenantId);
+  return Date.now() - started;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Many small tenants at once through the bridge: throughput and each tenant's latency. */
+export async function smallTenants(ctx: BenchContext, tenants: number, records: number) {
+  const ids = Array.from({ length: tenants }, (_, i) => tenantOf(ctx, `small${i}`));
+  for (const id of ids) await seed(ctx, id, records);
+  const kafka = await KafkaTraffic.open(ctx.config.KAFKA_BROKERS, ids);
+  try {
+    const sent = new Map<string, number>();
+    const started = Date.now();
+    for (const id of ids) {
+      sent.set(id, Date.now());
+      await kafka.requestTenantDeletion(id, `trace-${ctx.run}`, false, 'bench');
+    }
+    const latencies = await Promise.all(
+      ids.map(async (id) => {
+        await kafka.waitFor(
+          kafka.lifecycle,
+          (e) => e.tenantId === id && e.type === 'TENANT_DELETED',
+          'TENANT_DELETED',
+          1_800_000,
+        );
+        return Date.now() - sent.get(id)!;
+      }),
+    );
+    const totalMs = Date.now() - started;
+    return {
+      tenants,
+      perMinute: Math.round((tenants / totalMs) * 60_000 * 10) / 10,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+    };
+  } finally {
+    await kafka.close();
+  }
+}
+
+async function setTrainingLatency(secret: string, latencyMs: number): Promise<void> {
+  const training = FLEET_INSTANCES.find((i) => i.serviceType === 'training')!;
+  const token = await mintServiceToken(secret, { audience: 'training', subject: 'bench' });
+  const response = await fetch(`${baseUrl(training)}/admin/faults`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs }),
+  });
+  if (!response.ok) throw new Error(`training refused the fault setting: ${response.status}`);
+}
+
+/**
+ * The bulkhead: how long a fast type's deletions take, alone and while a slow type's queue is saturated. Tenants
+ * here have two independent instances, notification-1 (fast) and training-1 (slowed to 2 s per call).
+ */
+export async function bulkhead(ctx: BenchContext, tenants: number) {
+  const db = new pg.Pool({ connectionString: ctx.config.DATABASE_URL, max: 2 });
+  const connection = await Connection.connect({ address: ctx.config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  const used = FLEET_INSTANCES.filter((i) => ['notification-1', 'training-1'].includes(i.serviceInstanceId));
+  const fastDurations = async (withSlow: boolean): Promise<number[]> => {
+    const ids = Array.from({ length: tenants }, (_, i) => tenantOf(ctx, `bulk${withSlow ? 's' : 'a'}${i}`));
+    for (const id of ids) {
+      await seedTenant({
+        tenantId: id,
+        records: 200,
+        databaseUrl: ctx.config.DATABASE_URL,
+        registry: { url: registryUrl(), secret: ctx.secret },
+        instances: used,
+        registerInstances: false,
+      });
+      const mine = withSlow ? used : used.filter((i) => i.serviceType === 'notification');
+      await upsertInstances(
+        db,
+        id,
+        mine.map((i) => ({
+          serviceInstanceId: i.serviceInstanceId,
+          serviceType: i.serviceType,
+          baseUrl: baseUrl(i),
+          dependsOn: [],
+        })),
+      );
+    }
+    const kafka = await KafkaTraffic.open(ctx.config.KAFKA_BROKERS, ids);
+    try {
+      for (const id of ids) await kafka.requestTenantDeletion(id, `trace-${ctx.run}`, false, 'bench');
+      await Promise.all(
+        ids.map((id) =>
+          kafka.waitFor(
+            kafka.lifecycle,
+            (e) => e.tenantId === id && e.type === 'TENANT_DELETED',
+            'TENANT_DELETED',
+            1_800_000,
+          ),
+        ),
+      );
+    } finally {
+      await kafka.close();
+    }
+    return Promise.all(
+      ids.map(async (id) => {
+        const child = await client.workflow.getHandle(`service-deletion:${id}:notification-1`).describe();
+        return child.closeTime!.getTime() - child.startTime.getTime();
+      }),
+    );
+  };
+  try {
+    const alone = await fastDurations(false);
+    await setTrainingLatency(ctx.secret, 2_000);
+    const saturated = await fastDurations(true);
+    return { fastP95AloneMs: percentile(alone, 95), fastP95SaturatedMs: percentile(saturated, 95) };
+  } finally {
+    await setTrainingLatency(ctx.secret, 0).catch(() => undefined);
+    await connection.close();
+    await db.end();
+  }
+}
+
+/** Valid requests handed over per second: the bridge's own throughput, read from its metrics. */
+export async function bridgeThroughput(ctx: BenchContext, messages: number, metricsUrl: string) {
+  const handedOver = async () => {
+    const text = await (await fetch(metricsUrl)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith('bridge_requests_handed_over_total'))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  };
+  const ids = Array.from({ length: messages }, (_, i) => tenantOf(ctx, `unknown${i}`));
+  const kafka = await KafkaTraffic.open(ctx.config.KAFKA_BROKERS, []);
+  try {
+    const before = await handedOver();
+    const started = Date.now();
+    await Promise.all(ids.map((id) => kafka.requestInstanceDeletion(id, 'orders', 'orders-1', `trace-${ctx.run}`)));
+    while ((await handedOver()) - before < messages) await new Promise((resolve) => setTimeout(resolve, 100));
+    return { messagesPerSecond: Math.round((messages / (Date.now() - started)) * 1000) };
+  } finally {
+    await kafka.close();
+  }
+}
