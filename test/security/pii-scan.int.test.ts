@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import pino from 'pino';
+import { TOPICS } from '../../common/contract';
+import { requestDeletion } from '../../client/request-deletion';
+import { startFleet, type RunningFleet } from '../../services/fleet/fleet';
+import { tenantRecord } from '../../services/fleet/seed/registry-tenant';
+import { registryDatabaseUrl } from '../../services/registry/registry-server';
+import {
+  config,
+  E2E_INSTANCES,
+  fileRoot,
+  secret,
+  seed,
+  startWorkers,
+  temporalClient,
+  topicMessages,
+  uniqueTenant,
+} from '../e2e/e2e-stack';
+
+/**
+ * After a real end-to-end GDPR deletion: the workflow histories, the services' and registry's logs and the Kafka
+ * topics hold none of the tenant's PII and no token material.
+ */
+
+const logLines: string[] = [];
+let fleet: RunningFleet;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+let temporal: Awaited<ReturnType<typeof temporalClient>>;
+
+beforeAll(async () => {
+  const capture = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  fleet = await startFleet({
+    databaseUrl: config.DATABASE_URL,
+    secret,
+    ports: 'ephemeral',
+    instances: E2E_INSTANCES,
+    fileRoot,
+    logger: pino({ level: 'debug' }, capture),
+  });
+  workers = await startWorkers(fleet);
+  temporal = await temporalClient();
+}, 120_000);
+afterAll(async () => {
+  await workers?.stop();
+  await temporal?.close();
+  await fleet?.close();
+});
+
+/** Payload bytes as text, so that a name inside a JSON payload is found too. */
+function asText(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) =>
+    inner instanceof Uint8Array
+      ? Buffer.from(inner).toString('utf8')
+      : typeof inner === 'bigint'
+        ? String(inner)
+        : inner,
+  );
+}
+
+describe('a PII and secret scan after an end-to-end deletion', () => {
+  it('finds none of the tenant’s PII and no token material in histories, logs or topics', async () => {
+    const tenantId = uniqueTenant('pii');
+    const pii = tenantRecord(tenantId);
+    await seed(fleet, tenantId, 2_000);
+    const registry = new pg.Pool({ connectionString: registryDatabaseUrl(config.DATABASE_URL), max: 1 });
+    try {
+      // The scan looks for values that really were there: the registry held them before the deletion.
+      const { rows } = await registry.query('SELECT owner_email FROM tenants WHERE tenant_id = $1', [tenantId]);
+      expect(rows).toEqual([{ owner_email: pii.ownerEmail }]);
+    } finally {
+      await registry.end();
+    }
+
+    const handle = await requestDeletion(temporal.client, {
+      requestId: `r-${randomUUID()}`,
+      tenantId,
+      requestedBy: 'admin-scan',
+      traceId: `trace-${randomUUID().slice(0, 8)}`,
+      gdprMode: true,
+      dryRun: false,
+    });
+    expect((await handle.result()).status).toBe('COMPLETED');
+
+    const histories: string[] = [asText(await handle.fetchHistory())];
+    for (const instance of E2E_INSTANCES) {
+      const child = temporal.client.workflow.getHandle(`service-deletion:${tenantId}:${instance.serviceInstanceId}`);
+      histories.push(asText(await child.fetchHistory()));
+    }
+    const topics = [
+      ...(await topicMessages(TOPICS.serviceDeletionResult, tenantId, 13)),
+      ...(await topicMessages(TOPICS.lifecycleEvents, tenantId, 2)),
+    ].map((message) => JSON.stringify(message.value));
+
+    const corpus = { histories: histories.join('\n'), logs: logLines.join(''), topics: topics.join('\n') };
+    expect(corpus.histories).toContain(tenantId);
+    expect(logLines.length).toBeGreaterThan(0);
+    const forbidden = [pii.displayName, pii.ownerEmail, pii.billingAddress, secret];
+    for (const [where, text] of Object.entries(corpus)) {
+      for (const value of forbidden) expect([where, text.includes(value)]).toEqual([where, false]);
+      // A JWT: base64url header starting {"alg", a payload and a signature.
+      expect([where, /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/.test(text)]).toEqual([where, false]);
+      expect([where, /Bearer [A-Za-z0-9]/.test(text)]).toEqual([where, false]);
+    }
+  }, 180_000);
+});
