@@ -43,7 +43,9 @@ export type Parsed =
 
 /**
  * Validates one Kafka record. The request id is derived from the message, not made up, so that a redelivered
- * message is the same request: traceId + serviceInstanceId for one instance, traceId + "tenant" for a whole tenant.
+ * message is the same request: traceId + tenantId (+ serviceInstanceId for one instance). The tenant is part of it
+ * because upstream systems reuse trace ids across tenants, and a request id (the services' Idempotency-Key, the
+ * ledger's key) must name one tenant's request.
  */
 export function parseRequest(topic: string, key: string | null, value: Buffer | null, maxBytes: number): Parsed {
   const size = value?.length ?? 0;
@@ -96,13 +98,17 @@ export function parseRequest(topic: string, key: string | null, value: Buffer | 
       ok: true,
       request: {
         ...base,
-        requestId: `${message.traceId}:${payload.serviceInstanceId}`,
+        requestId: `${message.traceId}:${payload.tenantId}:${payload.serviceInstanceId}`,
         instances: [payload.serviceInstanceId],
       },
     };
   }
   return {
     ok: true,
-    request: { ...base, requestId: `${message.traceId}:tenant`, ...(payload.reason ? { reason: payload.reason } : {}) },
+    request: {
+      ...base,
+      requestId: `${message.traceId}:${payload.tenantId}`,
+      ...(payload.reason ? { reason: payload.reason } : {}),
+    },
   };
 }

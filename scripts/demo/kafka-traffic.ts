@@ -9,6 +9,7 @@ import { kafkaClient } from '../../common/kafka-client';
  */
 
 export interface ResultMessage {
+  eventId: string;
   requestId: string;
   tenantId: string;
   serviceInstanceId: string;
@@ -21,6 +22,8 @@ export interface LifecycleMessage {
   type: string;
   tenantId: string;
   certificateId: string | null;
+  /** The `event-id` header: the same for duplicates an activity retry produced. */
+  eventId: string;
 }
 
 export class KafkaTraffic {
@@ -42,8 +45,9 @@ export class KafkaTraffic {
       eachMessage: async ({ topic, message }) => {
         if (!tenants.includes(message.key?.toString() ?? '')) return;
         const value = JSON.parse(message.value!.toString());
-        if (topic === TOPICS.serviceDeletionResult) traffic.results.push(value);
-        else traffic.lifecycle.push(value);
+        const eventId = message.headers?.['event-id']?.toString() ?? '';
+        if (topic === TOPICS.serviceDeletionResult) traffic.results.push({ ...value, eventId });
+        else traffic.lifecycle.push({ ...value, eventId });
       },
     });
     return traffic;

@@ -125,7 +125,10 @@ describe('the Kafka bridge', () => {
       const result: TenantDeletionResult = await harness.client.workflow
         .getHandle(`tenant-deletion:${partial}`)
         .result();
-      expect(result.requests.map((r) => r.requestId).sort()).toEqual(['tr-1:app-1', 'tr-2:app-1']);
+      expect(result.requests.map((r) => r.requestId).sort()).toEqual([
+        `tr-1:${partial}:app-1`,
+        `tr-2:${partial}:app-1`,
+      ]);
       expect(
         harness.fleet
           .callsOf(whole)

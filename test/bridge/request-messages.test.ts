@@ -34,7 +34,7 @@ describe('parseRequest', () => {
     expect(parseRequest(TOPICS.tenantDeletionRequest, 'tenant-12345', bytes(whole), LIMIT)).toEqual({
       ok: true,
       request: {
-        requestId: 't-1:tenant',
+        requestId: 't-1:tenant-12345',
         tenantId: 'tenant-12345',
         requestedBy: 'admin-user-uuid',
         traceId: 't-1',
@@ -46,7 +46,7 @@ describe('parseRequest', () => {
     expect(parseRequest(TOPICS.serviceDeletionRequest, 'tenant-12345', bytes(instance), LIMIT)).toEqual({
       ok: true,
       request: {
-        requestId: 'trace-uuid-999:srv-abc-001',
+        requestId: 'trace-uuid-999:tenant-12345:srv-abc-001',
         tenantId: 'tenant-12345',
         requestedBy: 'admin-user-uuid',
         traceId: 'trace-uuid-999',
