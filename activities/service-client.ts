@@ -42,12 +42,13 @@ export class ServiceClient {
   /** Follows a 202's Location: 202 while the service still deletes, 200 with the counts when done. */
   async poll(call: ServiceCall, location: string): Promise<DeleteAnswer> {
     const response = await this.request(call, 'GET', new URL(location, call.baseUrl).toString());
-    return this.deleteAnswer(call, response);
+    // A poll's 202 means "still running" and may not repeat the Location: keep polling the same one.
+    return this.deleteAnswer(call, response, location);
   }
 
-  private async deleteAnswer(call: ServiceCall, response: Response): Promise<DeleteAnswer> {
+  private async deleteAnswer(call: ServiceCall, response: Response, polled?: string): Promise<DeleteAnswer> {
     if (response.status === 202) {
-      const location = response.headers.get('location');
+      const location = response.headers.get('location') ?? polled;
       await response.body?.cancel();
       if (!location) {
         throw serviceFailure(FAILURE_TYPES.protocol, `${call.serviceType} answered 202 without a Location`, {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { TOPICS } from '../../common/contract';
 import { kafkaClient } from '../../common/kafka-client';
 
@@ -36,7 +36,7 @@ export class KafkaTraffic {
 
   static async open(brokers: string[], tenants: string[]): Promise<KafkaTraffic> {
     const kafka = kafkaClient(brokers, 'tenant-deletion-demo');
-    const producer = kafka.producer();
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     const consumer = kafka.consumer({ groupId: `tenant-deletion-demo-${randomUUID()}` });
     await Promise.all([producer.connect(), consumer.connect()]);
     const traffic = new KafkaTraffic(producer, consumer);
