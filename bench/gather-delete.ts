@@ -13,8 +13,9 @@ export async function gatherDelete(secret: string, tenantId: string): Promise<nu
         method: 'DELETE',
         headers: { authorization },
       });
+      let location = '';
       while (response.status === 202) {
-        const location = new URL(response.headers.get('location')!, baseUrl(instance)).toString();
+        location = new URL(response.headers.get('location') ?? location, baseUrl(instance)).toString();
         await response.body?.cancel();
         await new Promise((resolve) => setTimeout(resolve, 200));
         response = await fetch(location, { headers: { authorization } });
