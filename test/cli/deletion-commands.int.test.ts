@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 /**
  * delete, status, list, cancel and retry end to end: `tdel` spawned as a process against a private Temporal dev
  * server (the stack's temporal binary, started by the test) whose workers run the fake fleet's activities, so
@@ -139,10 +140,14 @@ describe('tdel against a private Temporal server', () => {
   it('status shows a running deletion from the progress query; --watch draws progress lines until the end', async () => {
     const tenantId = newTenant();
     seed(tenantId);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The held activity heartbeats, so that a slow machine cannot turn the hold into heartbeat timeouts.
+    let released = false;
+    const release = () => (released = true);
     harness.fleet.behave(tenantId, 'app-1', async () => {
-      await gate;
+      while (!released) {
+        Context.current().heartbeat();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       return { rows: 4 };
     });
     expect((await tdel(['delete', tenantId])).code).toBe(0);
@@ -159,7 +164,8 @@ describe('tdel against a private Temporal server', () => {
     expect(running.requests[0]).toMatchObject({ requestedBy: 'cli-test', wholeTenant: true, gdprMode: false });
 
     const watching = tdel(['status', tenantId, '--watch']);
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Long enough for the CLI to start and draw its first frame even on a loaded machine.
+    await new Promise((resolve) => setTimeout(resolve, 8_000));
     release();
     const watched = await watching;
     expectClean(watched);
