@@ -53,15 +53,20 @@ afterAll(async () => {
   await fleet?.close();
 });
 
-/** Payload bytes as text, so that a name inside a JSON payload is found too. */
+/**
+ * Every string and every byte field of a history, as text: payload data is bytes, and JSON.stringify would see it
+ * only as base64 after protobuf's toJSON, where a name could not be found.
+ */
 function asText(value: unknown): string {
-  return JSON.stringify(value, (_key, inner) =>
-    inner instanceof Uint8Array
-      ? Buffer.from(inner).toString('utf8')
-      : typeof inner === 'bigint'
-        ? String(inner)
-        : inner,
-  );
+  const parts: string[] = [];
+  const walk = (inner: unknown): void => {
+    if (inner instanceof Uint8Array) parts.push(Buffer.from(inner).toString('utf8'));
+    else if (typeof inner === 'string') parts.push(inner);
+    else if (Array.isArray(inner)) inner.forEach(walk);
+    else if (inner && typeof inner === 'object') Object.values(inner).forEach(walk);
+  };
+  walk(value);
+  return parts.join('\n');
 }
 
 describe('a PII and secret scan after an end-to-end deletion', () => {
@@ -100,6 +105,8 @@ describe('a PII and secret scan after an end-to-end deletion', () => {
 
     const corpus = { histories: histories.join('\n'), logs: logLines.join(''), topics: topics.join('\n') };
     expect(corpus.histories).toContain(tenantId);
+    // The scanner reads inside payloads: the requester's id is only in the start input's payload bytes.
+    expect(corpus.histories).toContain('admin-scan');
     expect(logLines.length).toBeGreaterThan(0);
     const forbidden = [pii.displayName, pii.ownerEmail, pii.billingAddress, secret];
     for (const [where, text] of Object.entries(corpus)) {
