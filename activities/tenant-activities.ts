@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
+import type { CertificateSigner } from '../common/certificates/signing-key';
 import type { DeletedCounts } from '../common/deletion-outcome';
 import type { EventPublisher } from '../common/kafka-client';
 import {
@@ -11,6 +12,7 @@ import {
 import { recordOutcome, recordPending, type LedgerEntry } from '../db/ledger';
 import { listInstances } from '../db/service-instances';
 import type { PlannedInstance } from '../workflows/dependency-plan';
+import { issueCertificate } from './certificate-issuer';
 import { lifecycleMessage, resultMessage, type ResultEvent } from './deletion-events';
 import { RegistryClient } from './registry-client';
 
@@ -22,6 +24,8 @@ export interface TenantActivityDeps {
   registry: RegistryClient;
   workerConfig: WorkerConfig;
   guardRails: GuardRailSettings;
+  /** Signs the deletion certificates finalizeTenant issues; null where the orchestration queue is not run. */
+  certificateSigner: CertificateSigner | null;
 }
 
 export interface LoadedInventory {
@@ -97,7 +101,14 @@ export interface FinalizeResult {
   piiErased: boolean;
 }
 
-export function createTenantActivities({ db, publisher, registry, workerConfig, guardRails }: TenantActivityDeps) {
+export function createTenantActivities({
+  db,
+  publisher,
+  registry,
+  workerConfig,
+  guardRails,
+  certificateSigner,
+}: TenantActivityDeps) {
   return {
     async loadInventory(tenantId: string): Promise<LoadedInventory> {
       const instances = await listInstances(db, tenantId);
@@ -165,28 +176,40 @@ export function createTenantActivities({ db, publisher, registry, workerConfig, 
     /**
      * Once no active instance is left: TENANT_EMPTY; for a whole-tenant request the tenant record goes
      * (its PII erased in GDPR mode) and TENANT_DELETED follows. In GDPR mode an emptied tenant's PII is
-     * erased even when per-instance requests emptied it.
+     * erased even when per-instance requests emptied it. A signed deletion certificate is issued after the
+     * registry's erasure, so that it can state it, and both events carry its id. Every step is idempotent per
+     * run key: a retry erases again (a no-op), gets the same certificate back and publishes the same event ids.
      */
     async finalizeTenant(input: FinalizeInput): Promise<FinalizeResult> {
       const attempt = Context.current().info.attempt;
       const remaining = (await listInstances(db, input.tenantId)).filter((instance) => instance.status !== 'DELETED');
       if (remaining.length > 0) return { tenantEmpty: false, tenantDeleted: false, piiErased: false };
+      if (!certificateSigner) {
+        throw new Error(`cannot certify the deletion of tenant ${input.tenantId}: this worker has no signing key`);
+      }
 
-      const at = new Date().toISOString();
+      // The registry's DELETE removes the record in either mode; erasePii decides whether its PII goes too.
+      const registryErased = input.deleteTenantRecord || input.gdprMode;
+      if (registryErased) {
+        await registry.deleteTenant(input.tenantId, input.gdprMode, input.traceId, attempt);
+      }
+      const { certificate } = await issueCertificate(db, certificateSigner, input, {
+        tenantRecordDeleted: registryErased,
+        piiErased: input.gdprMode,
+      });
+      const certificateId = certificate.body.certificateId;
+
       const base = {
         tenantId: input.tenantId,
         traceId: input.traceId,
         gdprMode: input.gdprMode,
-        certificateId: null,
-        at,
+        certificateId,
+        at: new Date().toISOString(),
       };
       const messages = [lifecycleMessage({ ...base, type: 'TENANT_EMPTY' }, input.runKey)];
-      if (input.deleteTenantRecord || input.gdprMode) {
-        await registry.deleteTenant(input.tenantId, input.gdprMode, input.traceId, attempt);
-      }
       if (input.deleteTenantRecord) messages.push(lifecycleMessage({ ...base, type: 'TENANT_DELETED' }, input.runKey));
       await publisher.publish(messages);
-      return { tenantEmpty: true, tenantDeleted: input.deleteTenantRecord, piiErased: input.gdprMode };
+      return { certificateId, tenantEmpty: true, tenantDeleted: input.deleteTenantRecord, piiErased: input.gdprMode };
     },
   };
 }

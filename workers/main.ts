@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
+import { InvalidKeyError, loadSigningKey, MissingSigningKeyError } from '../common/certificates/signing-key';
 import { ConfigError, loadConfig } from '../common/config';
 import { kafkaPublisher } from '../common/kafka-client';
 import { missingSearchAttributes } from '../common/search-attribute-check';
@@ -34,6 +35,8 @@ const program = new Command('worker')
     const workerConfig = readWorkerConfig(options.config);
     const queues = queuesOf(workerConfig, options.group);
     const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
+    // Only the orchestration queue issues certificates: only its workers hold the private key, checked at start-up.
+    const certificateSigner = queues.orchestration ? loadSigningKey() : null;
     const metricsPort = options.metricsPort === undefined ? workerConfig.metricsPort : Number(options.metricsPort);
     if (metricsPort > 0) {
       Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } });
@@ -71,6 +74,7 @@ const program = new Command('worker')
             approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS,
             gracePeriodSeconds: config.GRACE_PERIOD_SECONDS,
           },
+          certificateSigner,
         }),
         ...createGuardRailActivities({ db, registry, config }),
       },
@@ -78,7 +82,8 @@ const program = new Command('worker')
     });
     console.log(
       `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.map((type) => `service-deletion.${type}`)].join(', ')}` +
-        (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : ''),
+        (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : '') +
+        (certificateSigner ? `; certificates signed with key ${certificateSigner.keyId}` : ''),
     );
     // Runtime.install's shutdown signals (SIGINT, SIGTERM) drain every worker: in-flight tasks finish first.
     await Promise.all(workers.map((worker) => worker.run()));
@@ -86,9 +91,14 @@ const program = new Command('worker')
   });
 
 program.parseAsync().catch((error: unknown) => {
-  const usage = [ConfigError, WorkerConfigError, UnknownGroupError, MissingSecretError].some(
-    (type) => error instanceof type,
-  );
+  const usage = [
+    ConfigError,
+    WorkerConfigError,
+    UnknownGroupError,
+    MissingSecretError,
+    MissingSigningKeyError,
+    InvalidKeyError,
+  ].some((type) => error instanceof type);
   console.error(`worker: ${(error as Error).message}`);
   process.exit(usage ? 2 : 1);
 });

@@ -5,6 +5,7 @@ import packageJson from '../../package.json';
 import { examples } from './arguments';
 import { registerApprove } from './commands/approve';
 import { registerCancel } from './commands/cancel';
+import { registerCertificate } from './commands/certificate';
 import { registerDelete } from './commands/delete';
 import { registerInventoryImport } from './commands/inventory-import';
 import { registerInventoryList } from './commands/inventory-list';
@@ -28,6 +29,7 @@ Environment:
   DATABASE_URL         the orchestrator's PostgreSQL (default postgres://postgres@localhost:5432/tenant_deletion)
   SERVICE_TOKEN_SECRET HS256 secret for service tokens (preview; default: the local stack's)
   TDEL_USER            who asks (requestedBy), when --requested-by is not given
+  CERTIFICATE_SIGNING_KEY_FILE  Ed25519 private key (PEM) of the certificates (default: the local stack's)
   NO_COLOR             any value turns colours off (they are on only on a terminal)
 
 Exit codes: 0 done, 1 the operation failed, 2 bad usage or input, 3 not found or unreachable.
@@ -54,6 +56,7 @@ function buildProgram(ctx: CliContext): Command {
         ['tdel list --status FAILED', 'deletions waiting for retry or cancel'],
         ['tdel retry tenant-12345', 'retry the failed instances'],
         ['tdel inventory import instances.json', "register tenants' service instances"],
+        ['tdel certificate tenant-12345 --verify', 'the signed deletion certificate, checked'],
       ]) + ENVIRONMENT_HELP,
     );
 
@@ -64,6 +67,7 @@ function buildProgram(ctx: CliContext): Command {
   registerRetry(program, ctx);
   registerApprove(program, ctx);
   registerPreview(program, ctx);
+  registerCertificate(program, ctx);
   const inventory = program
     .command('inventory')
     .description("list and import tenants' service instances (the inventory in PostgreSQL)")

@@ -131,6 +131,14 @@ program.action(async (options: { exit: boolean; records: string }) => {
       step('the ledger (service_deletion_requests)');
       const summary = await printLedger(config.DATABASE_URL, [gdprTenant, orderedTenant]);
 
+      step(`the signed deletion certificate of ${gdprTenant}, verified (tdel certificate --verify)`);
+      if (
+        spawnSync('npx', ['tdel', 'certificate', gdprTenant, '--verify'], { cwd: paths.repoDir, stdio: 'inherit' })
+          .status !== 0
+      ) {
+        throw new Error(`the certificate of ${gdprTenant} did not verify; see what tdel certificate printed`);
+      }
+
       step('summary');
       const summaryTable = table(['tenant', 'requested as', 'outcome', 'instances', 'records', 'certificate']);
       summaryTable.push(

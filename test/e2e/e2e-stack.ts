@@ -5,6 +5,7 @@ import { Connection, Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import pino from 'pino';
+import { ensureLocalSigningKey, loadSigningKey } from '../../common/certificates/signing-key';
 import { loadConfig } from '../../common/config';
 import { kafkaClient, kafkaPublisher, type EventPublisher } from '../../common/kafka-client';
 import { mintServiceToken } from '../../common/service-token';
@@ -73,6 +74,9 @@ export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorker
   const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const registry = new RegistryClient(fleet.registryUrl, secret);
+  // The local stack's key (as `npm run worker` uses), so that `tdel certificate --verify` accepts what tests issue.
+  ensureLocalSigningKey();
+  const certificateSigner = loadSigningKey();
   const workers: Worker[] = await createWorkerPool({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -85,6 +89,7 @@ export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorker
         registry,
         workerConfig,
         guardRails: { approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS, gracePeriodSeconds: 0 },
+        certificateSigner,
       }),
       // Developers run these tests many times a day: the blast-radius cap is the guard-rail tests' business.
       ...createGuardRailActivities({ db, registry, config: { ...config, BLAST_RADIUS_MAX_WHOLE_TENANT: 1_000_000 } }),
