@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { loadConfig } from '../common/config';
 import { resolveServiceTokenSecret } from '../common/service-token-secret';
 import { stackPaths } from '../common/stack-paths';
+import { temporalAccess } from '../common/temporal-connection';
+import { skipRequestBacklog } from '../scripts/kafka-backlog';
 import { httpOk, ProcessGroup } from '../scripts/process-group';
 import { markdown, writeResults, type BenchResults } from './report';
 import {
@@ -38,6 +40,7 @@ new Command('bench')
     const config = loadConfig();
     const ctx: BenchContext = {
       config,
+      temporal: temporalAccess(config),
       secret: resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET),
       run: randomBytes(2).toString('hex'),
     };
@@ -53,7 +56,9 @@ new Command('bench')
         { BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000', APPROVAL_THRESHOLD_RECORDS: '100000000' },
         (log) => log.includes('workers polling'),
       );
-      await processes.start('bench-bridge', 'bridge', { LOG_LEVEL: 'warn' }, () =>
+      const groupId = `bench-${ctx.run}`;
+      await skipRequestBacklog(config.KAFKA_BROKERS, groupId);
+      await processes.start('bench-bridge', 'bridge', { LOG_LEVEL: 'warn', BRIDGE_GROUP_ID: groupId }, () =>
         httpOk(`http://localhost:${BRIDGE_PORT}/healthz`),
       );
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import type { Config } from '../common/config';
 import { mintServiceToken } from '../common/service-token';
+import { connectTemporalClient, type TemporalAccess } from '../common/temporal-connection';
 import { upsertInstances } from '../db/service-instances';
 import { seedTenant } from '../services/fleet/seed/seed-tenant';
 import { baseUrl, FLEET_INSTANCES, registryUrl } from '../services/fleet/topology';
@@ -14,6 +14,7 @@ import { rawSqlDelete } from './raw-sql-delete';
 
 export interface BenchContext {
   config: Config;
+  temporal: TemporalAccess;
   secret: string;
   run: string;
 }
@@ -123,8 +124,7 @@ async function setTrainingLatency(secret: string, latencyMs: number): Promise<vo
  */
 export async function bulkhead(ctx: BenchContext, tenants: number) {
   const db = new pg.Pool({ connectionString: ctx.config.DATABASE_URL, max: 2 });
-  const connection = await Connection.connect({ address: ctx.config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
+  const client = await connectTemporalClient(ctx.temporal);
   const used = FLEET_INSTANCES.filter((i) => ['notification-1', 'training-1'].includes(i.serviceInstanceId));
   const fastDurations = async (withSlow: boolean): Promise<number[]> => {
     const ids = Array.from({ length: tenants }, (_, i) => tenantOf(ctx, `bulk${withSlow ? 's' : 'a'}${i}`));
@@ -179,7 +179,7 @@ export async function bulkhead(ctx: BenchContext, tenants: number) {
     return { fastP95AloneMs: percentile(alone, 95), fastP95SaturatedMs: percentile(saturated, 95) };
   } finally {
     await setTrainingLatency(ctx.secret, 0).catch(() => undefined);
-    await connection.close();
+    await client.connection.close();
     await db.end();
   }
 }

@@ -7,17 +7,36 @@ import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
 
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true');
+
+/** A file read when connecting, where a missing or unreadable one is reported naming its variable. */
+const filePath = z.string().min(1);
+
 const positiveInt = z.coerce
   .number({ error: 'must be a whole number' })
   .int('must be a whole number')
   .positive('must be greater than 0');
 
-export const configSchema = z.object({
+const variablesSchema = z.object({
   TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
   TEMPORAL_NAMESPACE: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name')
     .default('default'),
+  /** Unset: on when an API key or a TLS file is configured (Temporal Cloud needs TLS), off otherwise. */
+  TEMPORAL_TLS: flag.optional(),
+  /** A private CA's certificate (PEM); without it the system's roots verify the server. */
+  TEMPORAL_TLS_CA_FILE: filePath.optional(),
+  /** mTLS: the client certificate and its private key (PEM), both or neither. */
+  TEMPORAL_TLS_CERT_FILE: filePath.optional(),
+  TEMPORAL_TLS_KEY_FILE: filePath.optional(),
+  /** The name the server's certificate carries, when it is not TEMPORAL_ADDRESS's host (e.g. behind a proxy). */
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name, e.g. temporal.example.com')
+    .optional(),
+  TEMPORAL_API_KEY: z.string().regex(/^\S+$/, 'must be one token, without spaces').optional(),
+  TEMPORAL_API_KEY_FILE: filePath.optional(),
   KAFKA_BROKERS: z
     .string()
     .default('localhost:9092')
@@ -39,10 +58,49 @@ export const configSchema = z.object({
     .transform((url) => url.replace(/\/+$/, '')),
 });
 
+type Variables = z.infer<typeof variablesSchema>;
+
+/** Any of these set turns TLS on unless TEMPORAL_TLS says otherwise, which they then contradict. */
+export const TEMPORAL_TLS_VARIABLES = [
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_API_KEY_FILE',
+  'TEMPORAL_TLS_CA_FILE',
+  'TEMPORAL_TLS_CERT_FILE',
+  'TEMPORAL_TLS_KEY_FILE',
+  'TEMPORAL_TLS_SERVER_NAME',
+] as const;
+
+/** Settings that only make sense together. */
+function checkTemporalSecurity(config: Variables, ctx: z.RefinementCtx): void {
+  const problem = (variable: keyof Variables, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [variable], message });
+  if (config.TEMPORAL_TLS_CERT_FILE && !config.TEMPORAL_TLS_KEY_FILE) {
+    problem('TEMPORAL_TLS_KEY_FILE', 'is not set, but TEMPORAL_TLS_CERT_FILE is: mTLS needs both, or neither');
+  }
+  if (config.TEMPORAL_TLS_KEY_FILE && !config.TEMPORAL_TLS_CERT_FILE) {
+    problem('TEMPORAL_TLS_CERT_FILE', 'is not set, but TEMPORAL_TLS_KEY_FILE is: mTLS needs both, or neither');
+  }
+  if (config.TEMPORAL_API_KEY && config.TEMPORAL_API_KEY_FILE) {
+    problem('TEMPORAL_API_KEY_FILE', 'and TEMPORAL_API_KEY are both set: set only one');
+  }
+  if (config.TEMPORAL_TLS === false) {
+    // An API key or a client certificate must never cross the network in plaintext.
+    const needTls = TEMPORAL_TLS_VARIABLES.filter((variable) => config[variable] !== undefined);
+    if (needTls.length > 0) {
+      problem(
+        'TEMPORAL_TLS',
+        `is false, but ${needTls.join(', ')} ${needTls.length > 1 ? 'need' : 'needs'} TLS: unset it`,
+      );
+    }
+  }
+}
+
+export const configSchema = variablesSchema.superRefine(checkTemporalSecurity);
+
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables whose values may hold credentials, so errors never echo them. */
-const SECRET_BEARING = new Set(['SERVICE_TOKEN_SECRET', 'DATABASE_URL']);
+const SECRET_BEARING = new Set(['SERVICE_TOKEN_SECRET', 'DATABASE_URL', 'TEMPORAL_API_KEY']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -58,16 +116,28 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
+/**
+ * Any program's variables through its schema: a ConfigError names each variable that is wrong, echoing its value
+ * unless the variable may hold a secret.
+ */
+export function parseEnvironment<Schema extends z.ZodType>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv,
+  secretBearing: ReadonlySet<string> = new Set(),
+): z.output<Schema> {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '(environment)');
+      const value = env[variable];
+      // A problem with a variable that is not set (the other half of a pair) has no value to show.
+      const shown = secretBearing.has(variable) || !value ? '' : ` (got ${JSON.stringify(value)})`;
+      return `${variable} ${issue.message}${shown}`;
+    }),
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const variable = String(issue.path[0] ?? '(environment)');
-        const shown = SECRET_BEARING.has(variable) ? '' : ` (got ${JSON.stringify(env[variable])})`;
-        return `${variable} ${issue.message}${shown}`;
-      }),
-    );
-  }
-  return parsed.data;
+  return parseEnvironment(configSchema, env, SECRET_BEARING);
 }

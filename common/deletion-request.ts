@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifier } from './identifiers';
+import { identifier, isoTimestamp } from './identifiers';
 
 /**
  * The start input and `requestDeletion` payload of TenantDeletionWorkflow, as the contract pins it.
@@ -23,6 +23,11 @@ export const deletionRequestSchema = z.object({
     .max(200)
     .regex(/^[\w .,:;()/-]*$/, 'must be plain text (letters, digits, spaces, . , : ; ( ) / -)')
     .optional(),
+  /**
+   * When the requester asked (a Kafka request's timestamp). A GDPR request is due one month later; without it the
+   * month runs from when the workflow received the request.
+   */
+  requestedAt: isoTimestamp.optional(),
   /** No instances: the whole tenant. */
   instances: z.array(identifier).min(1).max(10_000).optional(),
 });

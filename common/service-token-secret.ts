@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeSecretFileOnce } from './local-secret-file';
 import { stackPaths } from './stack-paths';
 
 /**
@@ -25,10 +26,7 @@ export function localSecretFile(env: NodeJS.ProcessEnv = process.env): string {
 /** Creates the local stack's secret once; later calls keep it. */
 export function ensureLocalSecret(env: NodeJS.ProcessEnv = process.env): string {
   const file = localSecretFile(env);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
-  }
+  writeSecretFileOnce(file, () => randomBytes(32).toString('base64url'));
   return file;
 }
 

@@ -19,14 +19,16 @@ export interface LedgerEntry {
   workflowId: string;
   dryRun: boolean;
   gdprMode: boolean;
+  /** GDPR requests: when the law wants the deletion done (ISO-8601); null otherwise. */
+  dueAt: string | null;
 }
 
 export async function recordPending(db: pg.Pool, entries: LedgerEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db.query(
     `INSERT INTO service_deletion_requests
-       (request_id, deletion_request_id, tenant_id, service_instance_id, service_type, trace_id, workflow_id, dry_run, gdpr_mode)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::bool[])
+       (request_id, deletion_request_id, tenant_id, service_instance_id, service_type, trace_id, workflow_id, dry_run, gdpr_mode, due_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[], $9::bool[], $10::timestamptz[])
      ON CONFLICT (request_id) DO NOTHING`,
     [
       entries.map((entry) => ledgerRowId(entry.requestId, entry.serviceInstanceId)),
@@ -38,6 +40,7 @@ export async function recordPending(db: pg.Pool, entries: LedgerEntry[]): Promis
       entries.map((entry) => entry.workflowId),
       entries.map((entry) => entry.dryRun),
       entries.map((entry) => entry.gdprMode),
+      entries.map((entry) => entry.dueAt),
     ],
   );
 }

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../common/config';
 import { kafkaPublisher } from '../common/kafka-client';
 import { missingSearchAttributes } from '../common/search-attribute-check';
 import { MissingSecretError, resolveServiceTokenSecret } from '../common/service-token-secret';
+import { temporalAccess } from '../common/temporal-connection';
 import { readWorkerConfig, WorkerConfigError } from '../common/worker-config';
 import { createInstanceActivities } from '../activities/instance-activities';
 import { RegistryClient } from '../activities/registry-client';
@@ -32,6 +33,7 @@ const program = new Command('worker')
   )
   .action(async (options: { config: string; group: string[]; metricsPort?: string }) => {
     const config = loadConfig();
+    const temporal = temporalAccess(config);
     const workerConfig = readWorkerConfig(options.config);
     const queues = queuesOf(workerConfig, options.group);
     const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
@@ -42,7 +44,7 @@ const program = new Command('worker')
       Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } });
     }
 
-    const client = await Connection.connect({ address: config.TEMPORAL_ADDRESS }).catch((error: Error) => {
+    const client = await Connection.connect(temporal.connection).catch((error: Error) => {
       throw new Error(
         `Temporal unreachable at ${config.TEMPORAL_ADDRESS} (${error.message}): start it with \`npm run stack:up\``,
       );
@@ -57,11 +59,12 @@ const program = new Command('worker')
 
     const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
     const publisher = await kafkaPublisher(config.KAFKA_BROKERS, 'tenant-deletion-worker');
-    const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const connection = await NativeConnection.connect(temporal.connection);
     const registry = new RegistryClient(config.TENANT_REGISTRY_URL, secret);
     const workers = await createWorkerPool({
       connection,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace: temporal.namespace,
+      dataConverter: temporal.dataConverter,
       config: workerConfig,
       groups: options.group,
       tenantActivities: {
@@ -83,7 +86,8 @@ const program = new Command('worker')
     console.log(
       `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.map((type) => `service-deletion.${type}`)].join(', ')}` +
         (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : '') +
-        (certificateSigner ? `; certificates signed with key ${certificateSigner.keyId}` : ''),
+        (certificateSigner ? `; certificates signed with key ${certificateSigner.keyId}` : '') +
+        `; ${temporal.description}`,
     );
     // Runtime.install's shutdown signals (SIGINT, SIGTERM) drain every worker: in-flight tasks finish first.
     await Promise.all(workers.map((worker) => worker.run()));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { ORCHESTRATION_TASK_QUEUE, serviceTaskQueue } from '../common/contract';
@@ -15,6 +16,8 @@ import type { TenantActivities } from '../activities/tenant-activities';
 export interface WorkerPoolOptions {
   connection: NativeConnection;
   namespace: string;
+  /** The payload codec's converter (common/temporal-connection.ts): every client of the namespace has the same. */
+  dataConverter: DataConverter;
   config: WorkerConfig;
   /** Which groups to run; all of them when empty. */
   groups: string[];
@@ -42,11 +45,13 @@ export function queuesOf(config: WorkerConfig, groups: string[]): { orchestratio
 }
 
 export async function createWorkerPool(options: WorkerPoolOptions): Promise<Worker[]> {
-  const { connection, namespace, config } = options;
+  const { connection, namespace, dataConverter, config } = options;
   const queues = queuesOf(config, options.groups);
   // One bundle for every worker of the process: bundling is the slow part of a worker's start.
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
+    // Workflow code converts its failures inside the sandbox, so a prebuilt bundle must carry the converter itself.
+    failureConverterPath: dataConverter.failureConverterPath,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const workers: Promise<Worker>[] = [];
@@ -55,6 +60,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       Worker.create({
         connection,
         namespace,
+        dataConverter,
         workflowBundle,
         taskQueue: ORCHESTRATION_TASK_QUEUE,
         activities: options.tenantActivities,
@@ -69,6 +75,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
       Worker.create({
         connection,
         namespace,
+        dataConverter,
         workflowBundle,
         taskQueue: serviceTaskQueue(type),
         activities: options.instanceActivities,

@@ -16,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import { serviceInstanceWorkflowId, serviceTaskQueue } from '../common/contract';
 import type { DeletedCounts, DeletionStatus, TenantDeletionResult } from '../common/deletion-outcome';
+import { gdprDueAt } from '../common/gdpr-deadline';
 import {
   approvalSchema,
   deletionRequestSchema,
@@ -27,7 +28,14 @@ import type { GuardRailActivities } from '../activities/guard-rail-activities';
 import type { InstanceActivities } from '../activities/instance-activities';
 import type { InstanceReport, LoadedInventory, TenantActivities } from '../activities/tenant-activities';
 import { checkRequest, dependentsOf, transitiveDependencies, type PlannedInstance } from './dependency-plan';
-import { DELETION_STATUS, GDPR_MODE, SERVICE_INSTANCE_ID, SERVICE_TYPE, TENANT_ID } from './search-attributes';
+import {
+  DELETION_DUE_AT,
+  DELETION_STATUS,
+  GDPR_MODE,
+  SERVICE_INSTANCE_ID,
+  SERVICE_TYPE,
+  TENANT_ID,
+} from './search-attributes';
 import { ServiceInstanceDeletionWorkflow, type InstanceDeletionOutcome } from './service-instance-deletion-workflow';
 import {
   approveSignal,
@@ -40,6 +48,7 @@ import {
 import {
   countsTotal,
   detailsTable,
+  earliestDueAt,
   rollUpStatus,
   TERMINAL,
   totals,
@@ -107,6 +116,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
   let dependents = new Map<string, string[]>();
   let loaded: LoadedInventory | undefined;
   let shownStatus: DeletionStatus | undefined;
+  let shownDueAt: string | null = null;
 
   setHandler(requestDeletionSignal, (request) => {
     const parsed = deletionRequestSchema.safeParse(request);
@@ -420,7 +430,12 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     }
   }
 
-  async function settleCompletions(): Promise<void> {
+  /**
+   * Applies the finished children's outcomes to the state at once, and reports them (ledger, result events) in the
+   * background: the caller starts the children they made ready before it waits for the reports, so that a report's
+   * round trip never sits between one instance's end and the next one's start.
+   */
+  function settleCompletions(): Promise<void> {
     const done = completions.splice(0);
     for (const { id, outcome } of done) {
       running.delete(id);
@@ -448,7 +463,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
         },
       ]);
     }
-    for (const [key, reports] of byRequests) await report(reports, key.split('\n'));
+    return Promise.all([...byRequests].map(([key, reports]) => report(reports, key.split('\n')))).then(() => undefined);
   }
 
   /** Ends a request that never started deleting: its ledger rows and results say CANCELLED, nothing deleted. */
@@ -591,6 +606,11 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
       ]);
       shownStatus = status;
     }
+    const dueAt = earliestDueAt([...requests.values()]);
+    if (dueAt !== null && dueAt !== shownDueAt) {
+      upsertSearchAttributes([{ key: DELETION_DUE_AT, value: new Date(dueAt) }]);
+      shownDueAt = dueAt;
+    }
     setCurrentDetails(detailsTable(status, list));
   }
 
@@ -620,7 +640,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     await cancelAwaiting();
     applyCancels();
     applyRetries();
-    await settleCompletions();
+    const reporting = settleCompletions();
     while (incoming.length > 0) await accept(incoming.shift()!);
     await applyApprovals();
     for (const instance of readyInstances()) {
@@ -629,6 +649,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     }
     settleRequests();
     showStatus();
+    await reporting;
 
     if (draining() && running.size === 0 && completions.length === 0) {
       await condition(allHandlersFinished);
@@ -691,6 +712,7 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
       workflowId,
       dryRun: request.dryRun,
       gdprMode: request.gdprMode,
+      dueAt: requests.get(request.requestId)?.dueAt ?? null,
     };
   }
 }
@@ -712,6 +734,10 @@ function requestState(request: DeletionRequest, status: RequestState['status'], 
     reason,
     statedReason: request.reason ?? null,
     approvedBy: null,
+    dueAt:
+      request.gdprMode && !request.dryRun
+        ? gdprDueAt(request.requestedAt ? new Date(request.requestedAt) : new Date()).toISOString()
+        : null,
   };
 }
 

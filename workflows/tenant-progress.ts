@@ -32,6 +32,8 @@ export interface RequestState {
   reason: string | null;
   /** Why it was asked for, as the requester said (e.g. contract-ended). */
   statedReason: string | null;
+  /** GDPR requests (not dry runs): when the law wants the deletion done, ISO-8601; null otherwise. */
+  dueAt: string | null;
   /** Dry runs only: what each instance would delete. */
   preview?: Record<string, DeletedCounts>;
 }
@@ -107,4 +109,14 @@ export function detailsTable(status: DeletionStatus, instances: readonly Instanc
     ...shown,
     ...(instances.length > DETAIL_ROWS ? [`| … ${instances.length - DETAIL_ROWS} more | | | | | |`] : []),
   ].join('\n');
+}
+
+/** The earliest due date of the requests still open, as the DeletionDueAt search attribute shows it. */
+export function earliestDueAt(requests: readonly RequestState[]): string | null {
+  const open = requests
+    .filter((request) => request.dueAt !== null && request.status !== 'REJECTED' && request.status !== 'CANCELLED')
+    .map((request) => request.dueAt!);
+  return open.length === 0
+    ? null
+    : open.reduce((earliest, due) => (Date.parse(due) < Date.parse(earliest) ? due : earliest));
 }

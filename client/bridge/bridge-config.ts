@@ -1,6 +1,6 @@
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { z } from 'zod';
-import { ConfigError } from '../../common/config';
+import { parseEnvironment } from '../../common/config';
 
 /**
  * The bridge's own settings, beside the shared ones in common/config.ts. Kafka TLS and SASL are for real
@@ -32,18 +32,7 @@ export const bridgeConfigSchema = z
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;
 
 export function loadBridgeConfig(env: NodeJS.ProcessEnv = process.env): BridgeConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = bridgeConfigSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const variable = String(issue.path[0] ?? '(environment)');
-        const shown = variable === 'KAFKA_SASL_PASSWORD' ? '' : ` (got ${JSON.stringify(env[variable])})`;
-        return `${variable} ${issue.message}${shown}`;
-      }),
-    );
-  }
-  return parsed.data;
+  return parseEnvironment(bridgeConfigSchema, env, new Set(['KAFKA_SASL_PASSWORD']));
 }
 
 /** The kafkajs connection settings these variables describe. */

@@ -1,10 +1,11 @@
-import { Client, Connection, isGrpcServiceError } from '@temporalio/client';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import type pino from 'pino';
 import type { Config } from '../../common/config';
 import { TOPICS } from '../../common/contract';
 import type { DeletionRequest } from '../../common/deletion-request';
 import { kafkaClient } from '../../common/kafka-client';
+import { connectTemporalClient, type TemporalAccess } from '../../common/temporal-connection';
 import { requestDeletion } from '../request-deletion';
 import { backoffMs, sleep } from './backoff';
 import { kafkaSecurity, type BridgeConfig } from './bridge-config';
@@ -19,7 +20,9 @@ import { parseRequest, type DlqCode } from './request-messages';
  */
 
 export interface BridgeOptions {
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'KAFKA_BROKERS'>;
+  config: Pick<Config, 'KAFKA_BROKERS'>;
+  /** Built before the bridge starts, so that a bad TLS file or codec key stops it instead of being retried. */
+  temporal: TemporalAccess;
   bridge: BridgeConfig;
   logger: pino.Logger;
   metrics: BridgeMetrics;
@@ -37,7 +40,13 @@ const GRPC_INVALID_ARGUMENT = 3;
 const GRPC_FAILED_PRECONDITION = 9;
 const PERMANENT = new Set<number>([GRPC_INVALID_ARGUMENT, GRPC_FAILED_PRECONDITION]);
 
-export async function startBridge({ config, bridge, logger, metrics }: BridgeOptions): Promise<RunningBridge> {
+export async function startBridge({
+  config,
+  temporal,
+  bridge,
+  logger,
+  metrics,
+}: BridgeOptions): Promise<RunningBridge> {
   const stop = new AbortController();
   const kafka = kafkaClient(config.KAFKA_BROKERS, 'tenant-deletion-bridge', kafkaSecurity(bridge));
   const consumer: Consumer = kafka.consumer({ groupId: bridge.BRIDGE_GROUP_ID, maxBytesPerPartition: 1_048_576 });
@@ -74,11 +83,8 @@ export async function startBridge({ config, bridge, logger, metrics }: BridgeOpt
     }
   }
 
-  async function temporal(): Promise<Client> {
-    if (!client) {
-      const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS, connectTimeout: 5_000 });
-      client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    }
+  async function temporalClient(): Promise<Client> {
+    client ??= await connectTemporalClient(temporal, { connectTimeout: 5_000 });
     return client;
   }
 
@@ -114,7 +120,7 @@ export async function startBridge({ config, bridge, logger, metrics }: BridgeOpt
   }
 
   async function handOver(request: DeletionRequest, heartbeat: () => Promise<void>): Promise<void> {
-    await retrying('Temporal', async () => requestDeletion(await temporal(), request), heartbeat);
+    await retrying('Temporal', async () => requestDeletion(await temporalClient(), request), heartbeat);
   }
 
   await producer.connect();

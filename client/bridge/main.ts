@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../common/config';
+import { temporalAccess } from '../../common/temporal-connection';
 import { startBridge, type RunningBridge } from './bridge';
 import { loadBridgeConfig } from './bridge-config';
 import { startBridgeHttp } from './bridge-http';
@@ -14,7 +15,7 @@ new Command('bridge')
   .addHelpText(
     'after',
     `
-Environment (besides TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, KAFKA_BROKERS):
+Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS and KAFKA_BROKERS, in the README):
   BRIDGE_PORT               /healthz and /metrics (default 9466)
   BRIDGE_GROUP_ID           consumer group (default tenant-deletion-bridge)
   BRIDGE_MAX_IN_FLIGHT      partitions handled at once (default 6)
@@ -30,6 +31,7 @@ Example:
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .action(async () => {
     const config = loadConfig();
+    const temporal = temporalAccess(config);
     const bridgeConfig = loadBridgeConfig();
     const logger = pino({ name: 'bridge', level: process.env.LOG_LEVEL ?? 'info' });
     const metrics = new BridgeMetrics();
@@ -38,9 +40,12 @@ Example:
     const http = await startBridgeHttp(bridgeConfig.BRIDGE_PORT, metrics, () =>
       started.bridge ? started.bridge.health() : { ok: false, detail: 'starting' },
     );
-    const bridge = await startBridge({ config, bridge: bridgeConfig, logger, metrics });
+    const bridge = await startBridge({ config, temporal, bridge: bridgeConfig, logger, metrics });
     started.bridge = bridge;
-    logger.info({ port: bridgeConfig.BRIDGE_PORT, group: bridgeConfig.BRIDGE_GROUP_ID }, 'bridge consuming');
+    logger.info(
+      { port: bridgeConfig.BRIDGE_PORT, group: bridgeConfig.BRIDGE_GROUP_ID, temporal: temporal.description },
+      'bridge consuming',
+    );
     const shutdown = (signal: string) => {
       logger.info({ signal }, 'stopping: finishing in-flight handovers, committing, leaving the group');
       void bridge

@@ -92,6 +92,7 @@ export function parseRequest(topic: string, key: string | null, value: Buffer | 
     traceId: message.traceId,
     gdprMode: payload.gdprMode,
     dryRun: payload.dryRun,
+    requestedAt: payload.timestamp,
   };
   if ('serviceInstanceId' in payload) {
     return {

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import { ConfigError, loadConfig, type Config } from '../../common/config';
+import { temporalAccess } from '../../common/temporal-connection';
 import { usageError } from './exit-codes';
 import { databaseError, openInventoryDb } from './inventory-db';
 import type { CliIo, Output } from './output';
-import { connectTemporal, temporalError, temporalTarget, type TemporalSession } from './temporal-connection';
+import { connectTemporal, temporalError, type TemporalSession } from './temporal-connection';
 import { WebUi } from './web-ui';
 
 /**
@@ -29,16 +30,7 @@ export class CliContext {
   }
 
   config(): Config {
-    if (!this.cachedConfig) {
-      try {
-        this.cachedConfig = loadConfig(this.io.env);
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          throw usageError(error.message, 'fix the variables named above (see the README for their defaults)');
-        }
-        throw error;
-      }
-    }
+    this.cachedConfig ??= configured(() => loadConfig(this.io.env));
     return this.cachedConfig;
   }
 
@@ -47,7 +39,7 @@ export class CliContext {
   }
 
   async temporal(): Promise<TemporalSession> {
-    this.temporalSession ??= await connectTemporal(temporalTarget(this.config()));
+    this.temporalSession ??= await connectTemporal(configured(() => temporalAccess(this.config(), this.io.env)));
     return this.temporalSession;
   }
 
@@ -74,5 +66,17 @@ export class CliContext {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.temporalSession?.close(), this.pool?.end()]);
+  }
+}
+
+/** A bad variable (or a file one names, or a codec key) is a usage error: exit 2, naming it. */
+function configured<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw usageError(error.message, 'fix the variables named above (see the README for their defaults)');
+    }
+    throw error;
   }
 }

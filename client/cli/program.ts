@@ -25,6 +25,8 @@ const ENVIRONMENT_HELP = `
 Environment:
   TEMPORAL_ADDRESS     Temporal frontend, host:port (default localhost:7233)
   TEMPORAL_NAMESPACE   namespace (default default)
+  TEMPORAL_TLS*, TEMPORAL_API_KEY*  TLS, mTLS and API key for a real cluster or Temporal Cloud (see the README)
+  PAYLOAD_CODEC_KEYS   payload encryption keys, keyId:base64key,... (default: the local stack's key file)
   TEMPORAL_UI_URL      Web UI base for the links printed (default http://localhost:8233)
   DATABASE_URL         the orchestrator's PostgreSQL (default postgres://postgres@localhost:5432/tenant_deletion)
   SERVICE_TOKEN_SECRET HS256 secret for service tokens (preview; default: the local stack's)

@@ -1,3 +1,4 @@
+import { AT_RISK_DAYS } from '../../common/gdpr-deadline';
 import { formatCount, type Output } from './output';
 import type { TenantView } from './tenant-view';
 
@@ -42,6 +43,21 @@ export function nextSteps(view: TenantView): string[] {
   }
 }
 
+/** GDPR requests are due one month after they were made: say where a running deletion stands against that. */
+export function deadlineLine(out: Output, view: TenantView): string | null {
+  if (!view.dueAt) return null;
+  switch (view.deadline) {
+    case 'OVERDUE':
+      return out.c.red(`OVERDUE: the GDPR deadline was ${view.dueAt}`);
+    case 'AT_RISK':
+      return out.c.yellow(`AT RISK: the GDPR deadline is ${view.dueAt}, within ${AT_RISK_DAYS} days`);
+    case 'ON_TIME':
+      return `GDPR deadline ${view.dueAt}`;
+    default:
+      return `GDPR deadline was ${view.dueAt}`;
+  }
+}
+
 export function renderTenantView(out: Output, view: TenantView): string {
   const { c } = out;
   const lines: string[] = [];
@@ -83,6 +99,8 @@ export function renderTenantView(out: Output, view: TenantView): string {
   for (const request of view.requests.filter((candidate) => candidate.status === 'REJECTED')) {
     lines.push(`${out.status('REJECTED')} request ${request.requestId}: ${request.reason ?? 'no reason given'}`);
   }
+  const deadline = deadlineLine(out, view);
+  if (deadline) lines.push(deadline);
   if (view.certificateId) lines.push(`certificate: ${view.certificateId}`);
   if (view.note) lines.push(`${c.yellow('note:')} ${view.note}`);
   for (const step of nextSteps(view)) lines.push(`${c.dim('next:')} ${step}`);

@@ -1,13 +1,7 @@
 import net from 'node:net';
-import {
-  Client,
-  Connection,
-  isGrpcServiceError,
-  NamespaceNotFoundError,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
-import type { Config } from '../../common/config';
+import { isGrpcServiceError, NamespaceNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { tenantWorkflowId } from '../../common/contract';
+import { connectTemporalClient, type TemporalAccess } from '../../common/temporal-connection';
 import { notFoundError, unreachableError, type CliError } from './exit-codes';
 
 /**
@@ -29,10 +23,6 @@ export interface TemporalSession {
   client: Client;
   target: TemporalTarget;
   close(): Promise<void>;
-}
-
-export function temporalTarget(config: Config): TemporalTarget {
-  return { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
 }
 
 function unreachable(target: TemporalTarget, why?: string): CliError {
@@ -68,23 +58,20 @@ function probe(address: string, timeoutMs: number): Promise<void> {
   });
 }
 
-export async function connectTemporal(target: TemporalTarget): Promise<TemporalSession> {
+export async function connectTemporal(access: TemporalAccess): Promise<TemporalSession> {
+  const target = { address: access.connection.address, namespace: access.namespace };
   try {
     await probe(target.address, CONNECT_TIMEOUT_MS);
   } catch (error) {
     throw unreachable(target, (error as Error).message);
   }
-  let connection: Connection;
+  let client: Client;
   try {
-    connection = await Connection.connect({ address: target.address, connectTimeout: CONNECT_TIMEOUT_MS });
+    client = await connectTemporalClient(access, { connectTimeout: CONNECT_TIMEOUT_MS });
   } catch (error) {
     throw unreachable(target, (error as Error).message);
   }
-  return {
-    client: new Client({ connection, namespace: target.namespace }),
-    target,
-    close: () => connection.close(),
-  };
+  return { client, target, close: () => client.connection.close() };
 }
 
 function grpcCode(error: unknown): number | undefined {

@@ -1,12 +1,13 @@
 import { WorkflowFailedError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { tenantWorkflowId } from '../../common/contract';
+import { deadlineStanding, type DeadlineStanding } from '../../common/gdpr-deadline';
 import {
   tenantDeletionResultSchema,
   type DeletedCounts,
   type DeletionStatus,
   type InstanceDeletionStatus,
 } from '../../common/deletion-outcome';
-import { DELETION_STATUS } from '../../workflows/search-attributes';
+import { DELETION_DUE_AT, DELETION_STATUS } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/signals';
 import { countsTotal, TERMINAL, type TenantProgress } from '../../workflows/tenant-progress';
 import { formatTime } from './output';
@@ -66,6 +67,10 @@ export interface TenantView {
   requests: RequestView[];
   totals: ViewTotals;
   certificateId: string | null;
+  /** The earliest due date of its open GDPR requests (DeletionDueAt), ISO-8601; null when none is GDPR. */
+  dueAt: string | null;
+  /** Where a running deletion stands against that date; null once it ended or when nothing is due. */
+  deadline: DeadlineStanding | null;
   webUiUrl: string;
   /** Why the view is partial, when it is. */
   note: string | null;
@@ -170,6 +175,7 @@ export async function readTenantView(session: TemporalSession, webUi: WebUi, ten
   const workflowId = tenantWorkflowId(tenantId);
   const handle = session.client.workflow.getHandle(workflowId);
   const description = await handle.describe();
+  const dueAt = description.typedSearchAttributes.get(DELETION_DUE_AT) ?? null;
   const base = {
     tenantId,
     workflowId,
@@ -179,6 +185,8 @@ export async function readTenantView(session: TemporalSession, webUi: WebUi, ten
     closeTime: description.closeTime ? formatTime(description.closeTime) : null,
     webUiUrl: webUi.workflow(workflowId),
     certificateId: null,
+    dueAt: dueAt ? formatTime(dueAt) : null,
+    deadline: dueAt && description.status.name === 'RUNNING' ? deadlineStanding(dueAt, new Date()) : null,
   };
   const visibility = {
     ...base,

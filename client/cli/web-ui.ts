@@ -32,11 +32,17 @@ export class WebUi {
   }
 }
 
-/** The visibility query for tenant deletions, optionally in one DeletionStatus or of one tenant. */
-export function deletionsQuery(filter: { status?: string; tenantId?: string } = {}): string {
+/**
+ * The visibility query for tenant deletions, optionally in one DeletionStatus, of one tenant, or still running and
+ * due (DeletionDueAt) before an instant.
+ */
+export function deletionsQuery(filter: { status?: string; tenantId?: string; dueBefore?: Date } = {}): string {
   return [
     `WorkflowType="${WORKFLOW_TYPES.tenant}"`,
     ...(filter.status ? [`DeletionStatus="${filter.status}"`] : []),
     ...(filter.tenantId ? [`TenantId="${filter.tenantId}"`] : []),
+    ...(filter.dueBefore
+      ? [`ExecutionStatus="Running"`, `DeletionDueAt < "${filter.dueBefore.toISOString().replace(/\.\d{3}Z$/, 'Z')}"`]
+      : []),
   ].join(' AND ');
 }

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeSecretFileOnce } from '../local-secret-file';
 import { stackPaths } from '../stack-paths';
 
 /**
@@ -48,16 +49,7 @@ export function localSigningKeyFile(env: NodeJS.ProcessEnv = process.env): strin
 /** Creates the local stack's key once; later calls keep it, so certificates already issued stay verifiable. */
 export function ensureLocalSigningKey(env: NodeJS.ProcessEnv = process.env): string {
   const file = localSigningKeyFile(env);
-  if (!fs.existsSync(file)) {
-    const { privateKey } = generateKeyPairSync('ed25519');
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      // Two `stack:up`s at once: the first one's key stands.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
+  writeSecretFileOnce(file, () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   return file;
 }
 

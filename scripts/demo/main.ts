@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import pg from 'pg';
@@ -9,9 +9,11 @@ import { loadConfig } from '../../common/config';
 import { tenantWorkflowId } from '../../common/contract';
 import { resolveServiceTokenSecret } from '../../common/service-token-secret';
 import { stackPaths } from '../../common/stack-paths';
+import { connectTemporalClient, temporalAccess, type TemporalAccess } from '../../common/temporal-connection';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
 import { FLEET_INSTANCES, registryUrl } from '../../services/fleet/topology';
 import { ProcessGroup, httpOk } from '../process-group';
+import { LOCAL_CODEC_ENDPOINT } from '../stack/temporal';
 import { deletionOrder } from './deletion-order';
 import { KafkaTraffic } from './kafka-traffic';
 
@@ -19,9 +21,9 @@ const UI = process.env.TEMPORAL_UI_URL || 'http://localhost:8233';
 const BRIDGE_PORT = Number(process.env.BRIDGE_PORT || 9466);
 const program = new Command('demo')
   .description(
-    'The whole flow on the local stack: starts the stack, the fleet, the workers and the Kafka bridge, seeds two ' +
-      'tenants, deletes one through Kafka in GDPR mode, refuses then orders per-instance deletions of the other, ' +
-      'prints the ledger and the Web UI links, then waits for Ctrl-C and stops what it started.',
+    'The whole flow on the local stack: starts the stack, the fleet, the workers, the Kafka bridge and the codec ' +
+      'server, seeds two tenants, deletes one through Kafka in GDPR mode, refuses then orders per-instance deletions ' +
+      'of the other, prints the ledger and the Web UI links, then waits for Ctrl-C and stops what it started.',
   )
   .option('--exit', 'end after the summary instead of waiting for Ctrl-C', false)
   .option('--records <n>', 'records seeded per tenant', '20000')
@@ -52,6 +54,7 @@ program.action(async (options: { exit: boolean; records: string }) => {
     throw new Error('the local stack did not come up; fix what stack:up printed and run the demo again');
   }
   const config = loadConfig();
+  const temporal = temporalAccess(config);
   const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
   const processes = new ProcessGroup(paths.repoDir, paths.logDir);
   const stop = async () => {
@@ -60,14 +63,19 @@ program.action(async (options: { exit: boolean; records: string }) => {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
   try {
-    step('fleet (registry + 13 service instances), workers, Kafka bridge');
+    step('fleet (registry + 13 service instances), workers, Kafka bridge, codec server');
     await processes.start('fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) => log.includes('the fleet is running'));
     // A demo run starts two whole-tenant deletions; the default cap (50 a day) would hold a keen user's 26th run.
     await processes.start('worker', 'worker', { BLAST_RADIUS_MAX_WHOLE_TENANT: '100000' }, (log) =>
       log.includes('workers polling'),
     );
     await processes.start('bridge', 'bridge', {}, () => httpOk(`http://localhost:${BRIDGE_PORT}/healthz`));
-    console.log(`  logs: ${paths.logDir}/demo-{fleet,worker,bridge}.log`);
+    // Payloads are encrypted: the Web UI shows them through the codec server, unless one already runs.
+    if (!(await httpOk(`${LOCAL_CODEC_ENDPOINT}/healthz`))) {
+      await processes.start('codec-server', 'codec-server', {}, () => httpOk(`${LOCAL_CODEC_ENDPOINT}/healthz`));
+    }
+    console.log(`  the Web UI decodes payloads through ${LOCAL_CODEC_ENDPOINT} (npm run codec-server)`);
+    console.log(`  logs: ${paths.logDir}/demo-{fleet,worker,bridge,codec-server}.log`);
 
     const run = randomBytes(2).toString('hex');
     const gdprTenant = `demo-bakery-${run}-a`;
@@ -88,7 +96,7 @@ program.action(async (options: { exit: boolean; records: string }) => {
       step(`whole-tenant GDPR deletion of ${gdprTenant}, requested on Kafka (tenant.deletion.request)`);
       await kafka.requestTenantDeletion(gdprTenant, `trace-${run}-gdpr`, true, 'contract-ended');
       console.log(`  Web UI: ${workflowLink(gdprTenant)}`);
-      await waitForWorkflow(config.TEMPORAL_ADDRESS, gdprTenant);
+      await waitForWorkflow(temporal, gdprTenant);
       await followWithCli(paths.repoDir, gdprTenant);
       const deleted = await kafka.waitFor(
         kafka.lifecycle,
@@ -169,7 +177,9 @@ program.action(async (options: { exit: boolean; records: string }) => {
     }
 
     if (!options.exit) {
-      console.log(`\nThe fleet, workers and bridge keep running; press Ctrl-C to stop them (the stack stays up).`);
+      console.log(
+        `\nThe fleet, workers, bridge and codec server keep running; press Ctrl-C to stop them (the stack stays up).`,
+      );
       await new Promise(() => undefined);
     }
   } finally {
@@ -178,10 +188,10 @@ program.action(async (options: { exit: boolean; records: string }) => {
 });
 
 /** The bridge hands the Kafka request over asynchronously: wait until the tenant's workflow exists. */
-async function waitForWorkflow(address: string, tenantId: string, timeoutMs = 60_000): Promise<void> {
-  const connection = await Connection.connect({ address });
+async function waitForWorkflow(temporal: TemporalAccess, tenantId: string, timeoutMs = 60_000): Promise<void> {
+  const client = await connectTemporalClient(temporal);
   try {
-    const handle = new Client({ connection }).workflow.getHandle(tenantWorkflowId(tenantId));
+    const handle = client.workflow.getHandle(tenantWorkflowId(tenantId));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
@@ -193,7 +203,7 @@ async function waitForWorkflow(address: string, tenantId: string, timeoutMs = 60
       }
     }
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

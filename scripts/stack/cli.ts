@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../../common/config';
 import { ensureLocalSecret } from '../../common/service-token-secret';
 import { ensureLocalSigningKey } from '../../common/certificates/signing-key';
+import { ensureLocalCodecKeys } from '../../common/codec-keys';
 import type { Component, Health } from './component';
 import { stackPaths } from '../../common/stack-paths';
 import { localStack } from './stack';
@@ -41,13 +42,14 @@ const program = new Command('stack')
 program
   .command('up')
   .description(
-    'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token secret and certificate signing key',
+    'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token secret, payload codec key and certificate signing key',
   )
   .action(async () => {
     const components = localStack();
     const started = Date.now();
     ensureLocalSecret();
     ensureLocalSigningKey();
+    ensureLocalCodecKeys();
     await each(components, (component) => component.install());
     await each(components, (component) => component.start());
     const healthy = await report(components);

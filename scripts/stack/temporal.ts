@@ -7,6 +7,7 @@ import { SEARCH_ATTRIBUTES } from '../../common/contract';
 import type { Component, Health } from './component';
 import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
 import type { StackPaths } from '../../common/stack-paths';
+import { DEFAULT_CODEC_SERVER_PORT } from '../../client/codec-server/codec-server-config';
 import { isPortOpen, portHolder, waitUntil } from './ports';
 import { StackError } from './stack-error';
 
@@ -15,6 +16,8 @@ export const TEMPORAL_CLI_VERSION = '1.5.1';
 const FRONTEND_PORT = 7233;
 const UI_PORT = 8233;
 const NAMESPACE = 'default';
+/** The Web UI decodes payloads through `npm run codec-server`, which must run for it to show readable values. */
+export const LOCAL_CODEC_ENDPOINT = `http://localhost:${DEFAULT_CODEC_SERVER_PORT}`;
 
 export function temporalBinary(paths: StackPaths): string {
   return path.join(paths.cacheDir, 'bin', 'temporal');
@@ -35,10 +38,22 @@ export function temporalComponent(paths: StackPaths): Component {
     return fs.readFileSync(versionFile, 'utf8').trim();
   }
 
+  /** A server started before the UI had a codec endpoint keeps running without one until it is restarted. */
+  async function codecEndpointNote(): Promise<string> {
+    const endpoint = await fetch(`http://localhost:${UI_PORT}/api/v1/settings`)
+      .then((response) => response.json() as Promise<{ Codec?: { Endpoint?: string } }>)
+      .then((settings) => settings.Codec?.Endpoint ?? '')
+      .catch(() => '');
+    return endpoint === LOCAL_CODEC_ENDPOINT
+      ? `codec endpoint ${endpoint} (npm run codec-server)`
+      : `no codec endpoint: restart Temporal (stack:down, stack:up) for the UI to decode through ${LOCAL_CODEC_ENDPOINT}`;
+  }
+
   async function health(): Promise<Health> {
     if (!(await isPortOpen(FRONTEND_PORT))) return { healthy: false, detail: `nothing listens on ${address}` };
     let connection: Connection | undefined;
     try {
+      // The stack's own dev server: plaintext on localhost, whatever TEMPORAL_* point other programs at.
       connection = await Connection.connect({ address, connectTimeout: '3s' });
       const missing = await missingSearchAttributes(connection, NAMESPACE);
       if (missing.length > 0) return { healthy: false, detail: `search attributes: ${missing.join('; ')}` };
@@ -49,7 +64,9 @@ export function temporalComponent(paths: StackPaths): Component {
       if (!ui) return { healthy: false, detail: `Web UI does not answer at http://localhost:${UI_PORT}` };
       return {
         healthy: true,
-        detail: `Web UI http://localhost:${UI_PORT}, ${Object.keys(SEARCH_ATTRIBUTES).length} search attributes`,
+        detail:
+          `Web UI http://localhost:${UI_PORT}, ${Object.keys(SEARCH_ATTRIBUTES).length} search attributes, ` +
+          (await codecEndpointNote()),
       };
     } catch (error) {
       return { healthy: false, detail: `frontend does not answer: ${(error as Error).message}` };
@@ -104,6 +121,8 @@ export function temporalComponent(paths: StackPaths): Component {
           String(FRONTEND_PORT),
           '--ui-port',
           String(UI_PORT),
+          '--ui-codec-endpoint',
+          LOCAL_CODEC_ENDPOINT,
           '--db-filename',
           path.join(dataDir, 'temporal.db'),
           '--namespace',

@@ -5,11 +5,13 @@ import pino from 'pino';
 import { loadConfig } from '../../common/config';
 import { TOPICS } from '../../common/contract';
 import { kafkaClient } from '../../common/kafka-client';
+import { temporalAccess } from '../../common/temporal-connection';
 import { startBridge, type RunningBridge } from '../../client/bridge/bridge';
 import { loadBridgeConfig } from '../../client/bridge/bridge-config';
 import { BridgeMetrics } from '../../client/bridge/bridge-metrics';
 import type { TenantDeletionResult } from '../../common/deletion-outcome';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
+import { skipRequestBacklog } from '../../scripts/kafka-backlog';
 
 /** The bridge on the real Kafka broker, handing over to a private Temporal server running the fake fleet. */
 
@@ -22,25 +24,12 @@ let admin: Admin;
 let dlq: Consumer;
 const dlqRecords: { error: { code: string }; source: { key: string | null; offset: string } }[] = [];
 
-/**
- * A new test group starts at the end of the request topics: the shared broker keeps every earlier run's messages,
- * and reading that backlog would only slow the test down.
- */
-async function skipBacklog(groupId: string): Promise<void> {
-  for (const topic of [TOPICS.serviceDeletionRequest, TOPICS.tenantDeletionRequest]) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: ends.map(({ partition, high }) => ({ partition, offset: high })),
-    });
-  }
-}
-
 async function bridgeFor(groupId: string, temporalAddress: string, fresh = true): Promise<RunningBridge> {
-  if (fresh) await skipBacklog(groupId);
+  // A new test group starts at the end of the request topics, not at the shared broker's backlog.
+  if (fresh) await skipRequestBacklog(config.KAFKA_BROKERS, groupId);
   return startBridge({
-    config: { ...config, TEMPORAL_ADDRESS: temporalAddress },
+    config,
+    temporal: temporalAccess({ ...config, TEMPORAL_ADDRESS: temporalAddress }),
     bridge: { ...loadBridgeConfig({}), BRIDGE_GROUP_ID: groupId },
     logger: pino({ level: 'silent' }),
     metrics: new BridgeMetrics(),

@@ -40,6 +40,7 @@ describe('parseRequest', () => {
         traceId: 't-1',
         gdprMode: true,
         dryRun: false,
+        requestedAt: '2026-02-11T12:00:00Z',
         reason: 'contract-ended',
       },
     });
@@ -52,6 +53,7 @@ describe('parseRequest', () => {
         traceId: 'trace-uuid-999',
         gdprMode: false,
         dryRun: false,
+        requestedAt: '2026-02-11T12:00:00Z',
         instances: ['srv-abc-001'],
       },
     });

@@ -3,14 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
 import { tenantWorkflowId } from '../../common/contract';
 import { mintServiceToken } from '../../common/service-token';
 import { resolveServiceTokenSecret } from '../../common/service-token-secret';
 import { stackPaths } from '../../common/stack-paths';
+import { connectTemporalClient, temporalAccess } from '../../common/temporal-connection';
 import { KafkaTraffic } from '../../scripts/demo/kafka-traffic';
+import { skipRequestBacklog } from '../../scripts/kafka-backlog';
 import { httpOk, ProcessGroup, type StartedProcess } from '../../scripts/process-group';
 import { localStack } from '../../scripts/stack/stack';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
@@ -78,6 +79,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     throw new Error('the local stack did not come up: run `npm run stack:up` and read what it says');
   }
   const config = loadConfig();
+  const access = temporalAccess(config);
   const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
   const run = randomBytes(2).toString('hex');
   const workerConfigFile = path.join(os.tmpdir(), `tdel-chaos-worker-${run}.json`);
@@ -110,6 +112,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   try {
     await processes.start('chaos-fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) => log.includes('the fleet is running'));
     let worker: StartedProcess = await startWorker();
+    await skipRequestBacklog(config.KAFKA_BROKERS, `chaos-${run}`);
     let bridge: StartedProcess = await startBridge();
 
     const tenants = Array.from({ length: options.tenants }, (_, i) => `chaos-${run}-${i}`);
@@ -214,8 +217,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         hangRate: 0,
       });
     }
-    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-    const client = new Client({ connection });
+    const client = await connectTemporalClient(access);
     let terminal = 0;
     for (const tenantId of tenants) {
       const description = await client.workflow
@@ -224,7 +226,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         .catch(() => undefined);
       if (description && description.status.name === 'COMPLETED') terminal += 1;
     }
-    await connection.close();
+    await client.connection.close();
 
     let rowsLeft = 0;
     for (const tenantId of tenants) rowsLeft += await previewTotal(secret, tenantId);

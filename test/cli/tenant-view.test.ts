@@ -47,6 +47,8 @@ function view(status: TenantView['status'], instances: InstanceView[], extra: Pa
     ],
     totals: viewTotals(instances),
     certificateId: null,
+    dueAt: null,
+    deadline: null,
     webUiUrl: 'http://ui',
     note: null,
     ...extra,

@@ -89,6 +89,22 @@ describe('usage errors exit 2 with a message, touching nothing', () => {
     expect(run.stderr).toMatch(/TEMPORAL_ADDRESS must be host:port/);
   });
 
+  it('reports a TLS file or codec key it cannot read, naming the variables, before trying Temporal', async () => {
+    const run = await tdel(['status', 't-1'], {
+      env: {
+        ...UNREACHABLE_ENV,
+        TEMPORAL_TLS_CA_FILE: '/nonexistent/ca.pem',
+        TEMPORAL_API_KEY: 'an-api-key-never-to-be-printed',
+        PAYLOAD_CODEC_KEYS: 'k1:short',
+      },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('TEMPORAL_TLS_CA_FILE names /nonexistent/ca.pem, which does not exist');
+    expect(run.stderr).toContain('PAYLOAD_CODEC_KEYS entry 1 (key id "k1") must be 32 bytes in base64');
+    expect(run.stderr).not.toContain('an-api-key-never-to-be-printed');
+    expect(run.stderr).not.toMatch(/Temporal unreachable/);
+  });
+
   it('reports an invalid TDEL_USER', async () => {
     const run = await tdel(['delete', 't-1'], { env: { ...UNREACHABLE_ENV, TDEL_USER: 'Jane Doe' } });
     expect(run.code).toBe(2);

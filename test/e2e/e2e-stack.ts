@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection, Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import pino from 'pino';
@@ -9,6 +9,7 @@ import { ensureLocalSigningKey, loadSigningKey } from '../../common/certificates
 import { loadConfig } from '../../common/config';
 import { kafkaClient, kafkaPublisher, type EventPublisher } from '../../common/kafka-client';
 import { mintServiceToken } from '../../common/service-token';
+import { connectTemporalClient, temporalAccess } from '../../common/temporal-connection';
 import { parseWorkerConfig, type WorkerConfig } from '../../common/worker-config';
 import { createGuardRailActivities } from '../../activities/guard-rail-activities';
 import { createInstanceActivities } from '../../activities/instance-activities';
@@ -27,6 +28,8 @@ import { createWorkerPool } from '../../workers/worker-pool';
  */
 
 export const config = loadConfig();
+/** The workers here and `npm run worker`, `tdel` or the bridge started by a test share the codec and its keys. */
+const access = temporalAccess(config);
 export const secret = randomBytes(32).toString('base64url');
 export const E2E_INSTANCES: FleetInstance[] = FLEET_INSTANCES.map((i) => ({ ...i, database: `e2e_${i.database}` }));
 export const fileRoot = (serviceType: string) => path.join(os.tmpdir(), 'tdel-e2e-files', serviceType);
@@ -72,14 +75,15 @@ export async function seed(fleet: RunningFleet, tenantId: string, records: numbe
 export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorkerConfig()) {
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect(access.connection);
   const registry = new RegistryClient(fleet.registryUrl, secret);
   // The local stack's key (as `npm run worker` uses), so that `tdel certificate --verify` accepts what tests issue.
   ensureLocalSigningKey();
   const certificateSigner = loadSigningKey();
   const workers: Worker[] = await createWorkerPool({
     connection,
-    namespace: config.TEMPORAL_NAMESPACE,
+    namespace: access.namespace,
+    dataConverter: access.dataConverter,
     config: workerConfig,
     groups: [],
     tenantActivities: {
@@ -107,8 +111,8 @@ export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorker
 }
 
 export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  return { client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), close: () => connection.close() };
+  const client = await connectTemporalClient(access);
+  return { client, close: () => client.connection.close() };
 }
 
 /** Every instance's preview for a tenant, through the contract endpoint. */

@@ -52,6 +52,7 @@ describe('a whole-tenant GDPR deletion on the real stack and fleet', () => {
       gdprMode: true,
       dryRun: false,
       reason: 'contract-ended',
+      requestedAt: '2026-11-02T09:30:00Z',
     });
     const result = await handle.result();
 
@@ -79,11 +80,15 @@ describe('a whole-tenant GDPR deletion on the real stack and fleet', () => {
     for (const key of untouched) expect([key, after[key]]).toEqual([key, before[key]]);
 
     const ledger = await db.query(
-      `SELECT service_instance_id, status, deleted_counts, duration_ms FROM service_deletion_requests WHERE deletion_request_id = $1`,
+      `SELECT service_instance_id, status, deleted_counts, duration_ms, due_at FROM service_deletion_requests WHERE deletion_request_id = $1`,
       [requestId],
     );
     expect(ledger.rows).toHaveLength(13);
     expect(ledger.rows.every((row) => row.status === 'COMPLETED' && row.duration_ms >= 0)).toBe(true);
+    // GDPR: due one month after the request.
+    expect(new Set(ledger.rows.map((row) => (row.due_at as Date).toISOString()))).toEqual(
+      new Set(['2026-12-02T09:30:00.000Z']),
+    );
     expect((await listInstances(db, tenant)).every((instance) => instance.status === 'DELETED')).toBe(true);
 
     const results = await topicMessages(TOPICS.serviceDeletionResult, tenant, 13);

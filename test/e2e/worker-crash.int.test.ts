@@ -25,14 +25,24 @@ let fleet: RunningFleet;
 let temporal: Awaited<ReturnType<typeof temporalClient>>;
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
 
+/** Every worker process started, so that a failed test cannot leave one polling the shared queues. */
+const workerProcesses: ChildProcess[] = [];
+
 /** `npm run worker` as its own process group, so that SIGKILL takes tsx and node alike. */
 function startWorkerProcess(): Promise<ChildProcess> {
   const child = spawn(path.join(repo, 'node_modules/.bin/tsx'), ['workers/main.ts', '--config', workerConfigFile], {
     cwd: repo,
     detached: true,
-    env: { ...process.env, SERVICE_TOKEN_SECRET: secret, TENANT_REGISTRY_URL: fleet.registryUrl },
+    // The blast-radius cap counts the whole day's test runs too: capping is the guard-rail tests' business.
+    env: {
+      ...process.env,
+      SERVICE_TOKEN_SECRET: secret,
+      TENANT_REGISTRY_URL: fleet.registryUrl,
+      BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  workerProcesses.push(child);
   return new Promise((resolve, reject) => {
     let output = '';
     const onData = (data: Buffer) => {
@@ -52,6 +62,13 @@ beforeAll(async () => {
   fs.writeFileSync(workerConfigFile, JSON.stringify(e2eWorkerConfig()));
 }, 120_000);
 afterAll(async () => {
+  for (const child of workerProcesses) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // The group is gone already: the test stopped it.
+    }
+  }
   await temporal?.close();
   await fleet?.close();
   await db.end();

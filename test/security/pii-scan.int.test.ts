@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
+import { loadPayloadCodecConfig } from '../../common/codec-keys';
 import { TOPICS } from '../../common/contract';
+import { AesGcmPayloadCodec } from '../../common/payload-codec';
 import { requestDeletion } from '../../client/request-deletion';
 import { startFleet, type RunningFleet } from '../../services/fleet/fleet';
 import { tenantRecord } from '../../services/fleet/seed/registry-tenant';
@@ -18,10 +20,11 @@ import {
   topicMessages,
   uniqueTenant,
 } from '../e2e/e2e-stack';
+import { historyText } from '../codec/history-text';
 
 /**
- * After a real end-to-end GDPR deletion: the workflow histories, the services' and registry's logs and the Kafka
- * topics hold none of the tenant's PII and no token material.
+ * After a real end-to-end GDPR deletion: the workflow histories (as stored and decrypted), the services' and
+ * registry's logs and the Kafka topics hold none of the tenant's PII and no token material.
  */
 
 const logLines: string[] = [];
@@ -53,22 +56,6 @@ afterAll(async () => {
   await fleet?.close();
 });
 
-/**
- * Every string and every byte field of a history, as text: payload data is bytes, and JSON.stringify would see it
- * only as base64 after protobuf's toJSON, where a name could not be found.
- */
-function asText(value: unknown): string {
-  const parts: string[] = [];
-  const walk = (inner: unknown): void => {
-    if (inner instanceof Uint8Array) parts.push(Buffer.from(inner).toString('utf8'));
-    else if (typeof inner === 'string') parts.push(inner);
-    else if (Array.isArray(inner)) inner.forEach(walk);
-    else if (inner && typeof inner === 'object') Object.values(inner).forEach(walk);
-  };
-  walk(value);
-  return parts.join('\n');
-}
-
 describe('a PII and secret scan after an end-to-end deletion', () => {
   it('finds none of the tenant’s PII and no token material in histories, logs or topics', async () => {
     const tenantId = uniqueTenant('pii');
@@ -93,20 +80,27 @@ describe('a PII and secret scan after an end-to-end deletion', () => {
     });
     expect((await handle.result()).status).toBe('COMPLETED');
 
-    const histories: string[] = [asText(await handle.fetchHistory())];
+    const histories = [await handle.fetchHistory()];
     for (const instance of E2E_INSTANCES) {
       const child = temporal.client.workflow.getHandle(`service-deletion:${tenantId}:${instance.serviceInstanceId}`);
-      histories.push(asText(await child.fetchHistory()));
+      histories.push(await child.fetchHistory());
     }
+    // Scanned twice: as Temporal stores them (payloads encrypted), and decrypted, as anyone with the keys reads them.
+    const codecConfig = loadPayloadCodecConfig();
+    const codec = codecConfig.enabled ? new AesGcmPayloadCodec(codecConfig.keys) : undefined;
+    const stored = await historyText(histories);
+    const decrypted = await historyText(histories, codec);
     const topics = [
       ...(await topicMessages(TOPICS.serviceDeletionResult, tenantId, 13)),
       ...(await topicMessages(TOPICS.lifecycleEvents, tenantId, 2)),
     ].map((message) => JSON.stringify(message.value));
 
-    const corpus = { histories: histories.join('\n'), logs: logLines.join(''), topics: topics.join('\n') };
-    expect(corpus.histories).toContain(tenantId);
-    // The scanner reads inside payloads: the requester's id is only in the start input's payload bytes.
-    expect(corpus.histories).toContain('admin-scan');
+    const corpus = { stored, decrypted, logs: logLines.join(''), topics: topics.join('\n') };
+    expect(corpus.decrypted).toContain(tenantId);
+    // The scanner reads inside payloads: the requester's id is only in the start input's payload bytes...
+    expect(corpus.decrypted).toContain('admin-scan');
+    // ...which Temporal stores encrypted, unless PAYLOAD_CODEC=off.
+    if (codec) expect(corpus.stored).not.toContain('admin-scan');
     expect(logLines.length).toBeGreaterThan(0);
     const forbidden = [pii.displayName, pii.ownerEmail, pii.billingAddress, secret];
     for (const [where, text] of Object.entries(corpus)) {

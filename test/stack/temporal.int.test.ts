@@ -3,12 +3,13 @@ import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../../common/config';
 import { SEARCH_ATTRIBUTES } from '../../common/contract';
 import { missingSearchAttributes } from '../../common/search-attribute-check';
+import { temporalConnectionOptions } from '../../common/temporal-connection';
 
 const config = loadConfig();
 let connection: Connection;
 
 beforeAll(async () => {
-  connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  connection = await Connection.connect(temporalConnectionOptions(config));
 });
 afterAll(() => connection.close());
 

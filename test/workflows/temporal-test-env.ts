@@ -1,5 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { loadPayloadCodecConfig } from '../../common/codec-keys';
+import { dataConverter } from '../../common/data-converter';
 import { stackPaths } from '../../common/stack-paths';
 import { temporalBinary } from '../../scripts/stack/temporal';
 import {
@@ -11,29 +13,40 @@ import {
   TENANT_ID,
 } from '../../workflows/search-attributes';
 import { createWorkerPool } from '../../workers/worker-pool';
+import { startTestCodecServer } from '../codec/test-codec-server';
 import { FakeFleet, fakeWorkerConfig } from './fake-fleet';
 
 /**
  * A private Temporal dev server (the stack's own CLI binary: @temporalio/testing cannot download one here) with
- * the contract's search attributes, and the real worker pool running the fake fleet's activities.
+ * the contract's search attributes, and the real worker pool running the fake fleet's activities. Payloads are
+ * encrypted with the codec every program uses (the local stack's key unless PAYLOAD_CODEC_KEYS says otherwise), so
+ * that `tdel` spawned against this server reads them; with a Web UI, the UI decodes through a codec server.
  */
 export async function startTestEnvironment(
   orchestration: Parameters<typeof fakeWorkerConfig>[0] = {},
   server: { uiPort?: number } = {},
 ) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  const codec = loadPayloadCodecConfig();
+  const converter = dataConverter(codec);
+  const codecServer =
+    server.uiPort && codec.enabled
+      ? await startTestCodecServer(codec.keys, `http://localhost:${server.uiPort}`)
+      : undefined;
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalBinary(stackPaths()) },
       searchAttributes: [TENANT_ID, SERVICE_TYPE, SERVICE_INSTANCE_ID, DELETION_STATUS, GDPR_MODE, DELETION_DUE_AT],
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: ['--log-level', 'error', ...(codecServer ? ['--ui-codec-endpoint', codecServer.endpoint] : [])],
       ...server,
     },
+    client: { dataConverter: converter },
   });
   const fleet = new FakeFleet(fakeWorkerConfig(orchestration));
   const workers: Worker[] = await createWorkerPool({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
+    dataConverter: converter,
     config: fleet.workerConfig,
     groups: [],
     tenantActivities: fleet.tenantActivities(),
@@ -48,6 +61,7 @@ export async function startTestEnvironment(
       workers.forEach((worker) => worker.shutdown());
       await Promise.all(running);
       await env.teardown();
+      await codecServer?.server.close();
     },
   };
 }

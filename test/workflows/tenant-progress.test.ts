@@ -1,5 +1,6 @@
 import {
   detailsTable,
+  earliestDueAt,
   rollUpStatus,
   totals,
   type InstanceState,
@@ -22,7 +23,7 @@ function instance(id: string, status: InstanceState['status'], rows = 0): Instan
   };
 }
 
-const request = (status: RequestState['status']): RequestState => ({
+const request = (status: RequestState['status'], dueAt: string | null = null): RequestState => ({
   requestId: 'r-1',
   traceId: 't',
   requestedBy: 'a',
@@ -33,6 +34,7 @@ const request = (status: RequestState['status']): RequestState => ({
   reason: null,
   statedReason: null,
   approvedBy: null,
+  dueAt,
 });
 
 describe('rollUpStatus', () => {
@@ -78,5 +80,21 @@ describe('progress summaries', () => {
   it('caps the details table for large tenants', () => {
     const many = Array.from({ length: 45 }, (_, i) => instance(`i-${i}`, 'PENDING'));
     expect(detailsTable('IN_PROGRESS', many)).toContain('… 25 more');
+  });
+});
+
+describe('earliestDueAt', () => {
+  it('is the earliest due date of the open GDPR requests', () => {
+    const requests = [
+      { ...request('IN_PROGRESS', '2026-12-20T10:00:00.000Z'), requestId: 'r-1' },
+      { ...request('PENDING', '2026-12-05T10:00:00.000Z'), requestId: 'r-2' },
+      { ...request('COMPLETED'), requestId: 'r-3' },
+    ];
+    expect(earliestDueAt(requests)).toBe('2026-12-05T10:00:00.000Z');
+  });
+
+  it('ignores refused and cancelled requests, and is null without a GDPR request', () => {
+    expect(earliestDueAt([request('REJECTED', '2026-12-01T00:00:00.000Z'), request('IN_PROGRESS')])).toBeNull();
+    expect(earliestDueAt([request('CANCELLED', '2026-12-01T00:00:00.000Z')])).toBeNull();
   });
 });

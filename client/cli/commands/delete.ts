@@ -17,6 +17,7 @@ interface DeleteOptions {
   dryRun: boolean;
   reason?: string;
   requestedBy?: string;
+  requestedAt?: string;
   wait: boolean;
   json?: boolean;
 }
@@ -37,6 +38,10 @@ export function registerDelete(program: Command, ctx: CliContext): void {
       'who asks, an id (default: $TDEL_USER, else your OS user name)',
       parseIdentifier('requestedBy'),
     )
+    .option(
+      '--requested-at <timestamp>',
+      'when the requester asked, ISO-8601 with zone (default: now); a GDPR request is due one month later',
+    )
     .option('-w, --wait', 'follow the deletion to its end; exit 0 when it COMPLETED, 1 otherwise', false)
     .addOption(jsonOption())
     .addHelpText(
@@ -45,6 +50,7 @@ export function registerDelete(program: Command, ctx: CliContext): void {
         ['tdel delete tenant-12345 --gdpr --reason contract-ended', 'the whole tenant, GDPR erasure'],
         ['tdel delete tenant-12345 --instance orders-1 --wait', 'one instance, following it to the end'],
         ['tdel delete tenant-12345 --dry-run --wait', 'what would be deleted, per service'],
+        ['tdel delete tenant-12345 --gdpr --requested-at 2026-11-02T09:30:00Z', 'a GDPR request received by mail'],
       ]) +
         "\nThe request joins the tenant's workflow (tenant-deletion:<tenantId>), starting it when none runs.\n" +
         'Instances that others depend on are refused until those are deleted first.\n',
@@ -114,6 +120,7 @@ function buildRequest(ctx: CliContext, tenantId: string, options: DeleteOptions)
     gdprMode: options.gdpr,
     dryRun: options.dryRun,
     reason: options.reason,
+    requestedAt: options.requestedAt ?? new Date().toISOString(),
     instances: options.instance ? [...new Set(options.instance)] : undefined,
   });
   if (!parsed.success) {

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { parseEnvironment } from '../../common/config';
+
+/** The codec server's settings, from the environment (the command-line options override them). */
+
+export const DEFAULT_CODEC_SERVER_PORT = 8081;
+export const DEFAULT_WEB_UI_ORIGIN = 'http://localhost:8233';
+
+const commaList = (item: z.ZodType<string, string>, what: string) =>
+  z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .pipe(z.array(item).min(1, `must list at least one ${what}`));
+
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+$/, 'must be origins like http://localhost:8233 (scheme://host[:port], no path)');
+
+const namespace = z.string().regex(/^(\*|[A-Za-z0-9._-]{1,255})$/, 'must be Temporal namespace names, or *');
+
+export const codecServerConfigSchema = z
+  .object({
+    CODEC_SERVER_PORT: z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a port number')
+      .min(0)
+      .max(65_535)
+      .default(DEFAULT_CODEC_SERVER_PORT),
+    /** `localhost` listens on the loopback addresses only: the server decrypts whatever it is sent. */
+    CODEC_SERVER_HOST: z.string().min(1).default('localhost'),
+    /** The Web UI origins allowed to call it from a browser (CORS). */
+    CODEC_SERVER_CORS_ORIGINS: commaList(origin, 'origin').default([DEFAULT_WEB_UI_ORIGIN]),
+    /** The namespaces whose payloads it serves, checked against X-Namespace; `*` serves any. */
+    CODEC_SERVER_NAMESPACES: commaList(namespace, 'namespace').optional(),
+    TEMPORAL_NAMESPACE: z.string().default('default'),
+    /** When set, /encode and /decode require `Authorization: Bearer <token>`. */
+    CODEC_SERVER_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .transform((env) => {
+    const namespaces = env.CODEC_SERVER_NAMESPACES ?? [env.TEMPORAL_NAMESPACE];
+    return {
+      port: env.CODEC_SERVER_PORT,
+      host: env.CODEC_SERVER_HOST,
+      corsOrigins: env.CODEC_SERVER_CORS_ORIGINS,
+      /** undefined: any namespace. */
+      namespaces: namespaces.includes('*') ? undefined : namespaces,
+      token: env.CODEC_SERVER_TOKEN,
+    };
+  });
+
+export type CodecServerConfig = z.output<typeof codecServerConfigSchema>;
+
+const SECRET_BEARING = new Set(['CODEC_SERVER_TOKEN']);
+
+export function loadCodecServerConfig(env: NodeJS.ProcessEnv = process.env): CodecServerConfig {
+  return parseEnvironment(codecServerConfigSchema, env, SECRET_BEARING);
+}

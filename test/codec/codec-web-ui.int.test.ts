@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startCodecEnvironment, TASK_QUEUE } from './codec-test-env';
+import { codecErasureWorkflow, codecRefusedWorkflow } from './codec-workflows';
+
+/**
+ * Needs a private Temporal dev server with its Web UI started with --ui-codec-endpoint, and Debian's Chromium:
+ * the UI shows encrypted payloads decoded through the codec server, and nothing readable once it is gone.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve(__dirname, '../../test-results/codec');
+const marker = `tenant-marker-${randomUUID().slice(0, 8)}`;
+// Ids without the marker: workflow ids are stored in plaintext, payloads are what the codec protects.
+const erasureId = `codec-ui-${randomUUID()}`;
+const refusedId = `codec-ui-refused-${randomUUID()}`;
+
+let harness: Awaited<ReturnType<typeof startCodecEnvironment>>;
+let browser: Browser;
+/** Pages are closed after each test: an open page keeps connections to the codec server, which close() waits for. */
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  harness = await startCodecEnvironment({ ui: true });
+  await harness.startWorker();
+  const client = harness.clientWith();
+  await client.workflow.execute(codecErasureWorkflow, {
+    taskQueue: TASK_QUEUE,
+    workflowId: erasureId,
+    args: [{ tenantId: marker, reason: 'GDPR' }],
+    staticSummary: `erase ${marker}`,
+  });
+  await client.workflow
+    .execute(codecRefusedWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: refusedId,
+      args: [{ tenantId: marker, reason: 'x' }],
+    })
+    .catch(() => undefined);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}, 180_000);
+afterEach(async () => {
+  await Promise.all(pages.splice(0).map((page) => page.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+  await harness?.teardown();
+});
+
+async function openHistory(workflowId: string): Promise<{ page: Page; decodeCalls: Record<string, string>[] }> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+  pages.push(page);
+  const decodeCalls: Record<string, string>[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url() === `${harness.codecEndpoint}/decode`) {
+      decodeCalls.push(request.headers());
+    }
+  });
+  const { runId } = await harness.rawClient.workflow.getHandle(workflowId).describe();
+  await page.goto(`${harness.uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`);
+  return { page, decodeCalls };
+}
+
+describe('the Web UI with the codec endpoint', () => {
+  it('shows the decoded input, result and summary, decoded by the codec server', async () => {
+    const { page, decodeCalls } = await openHistory(erasureId);
+    await page.getByText(`"tenantId": "${marker}"`).first().waitFor({ timeout: 30_000 });
+    await page.getByText(`"erased ${marker} (GDPR)"`).first().waitFor();
+    await page.getByText(`erase ${marker}`).first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'decoded-history.png'), fullPage: true });
+    expect(decodeCalls.length).toBeGreaterThan(0);
+    expect(decodeCalls[0]).toMatchObject({ 'x-namespace': 'default', 'content-type': 'application/json' });
+  });
+
+  it('shows a failure’s message decoded', async () => {
+    const { page } = await openHistory(refusedId);
+    await page.getByText(`tenant ${marker} is under legal hold`).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'decoded-failure.png'), fullPage: true });
+  });
+
+  it('shows only ciphertext and a warning when the codec server is down', async () => {
+    await harness.codecServer.close();
+    const { page } = await openHistory(erasureId);
+    await page
+      .getByText('Codec Server could not connect')
+      .filter({ visible: true })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.getByText('"encryption-key-id"').first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'codec-server-down.png'), fullPage: true });
+    expect(await page.innerText('body')).not.toContain(marker);
+  });
+});
