@@ -10,10 +10,11 @@ import { loadConfig } from '../../common/config';
 import { temporalConnectionOptions } from '../../common/temporal-connection';
 
 /**
- * Needs the local stack's Temporal server (plaintext on TEMPORAL_ADDRESS), put behind a TLS proxy of the test's
- * own that requires a client certificate from a private CA, as a real cluster does: clients and workers connect
- * with the options TEMPORAL_TLS_CA_FILE, TEMPORAL_TLS_CERT_FILE, TEMPORAL_TLS_KEY_FILE and TEMPORAL_TLS_SERVER_NAME
- * describe, and are refused without a client certificate or under another server name.
+ * Needs the local stack's Temporal server (plaintext on TEMPORAL_ADDRESS) and the openssl command. The server is put
+ * behind a TLS proxy of the test's own that requires a client certificate from a private CA, as a real cluster
+ * does: clients and workers connect with the options TEMPORAL_TLS_CA_FILE, TEMPORAL_TLS_CERT_FILE,
+ * TEMPORAL_TLS_KEY_FILE and TEMPORAL_TLS_SERVER_NAME describe, and are refused without a client certificate or
+ * under another server name.
  */
 
 const SERVER_NAME = 'temporal.tls-test';
