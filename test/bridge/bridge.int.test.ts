@@ -12,10 +12,13 @@ import { BridgeMetrics } from '../../client/bridge/bridge-metrics';
 import type { TenantDeletionResult } from '../../common/deletion-outcome';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
 import { skipRequestBacklog } from '../../scripts/kafka-backlog';
+import { until } from '../until';
 
 /** The bridge on the real Kafka broker, handing over to a private Temporal server running the fake fleet. */
 
 const config = loadConfig();
+/** How long a step of the bridge under test may take on a loaded 2-core machine. */
+const BRIDGE_WAIT_MS = 60_000;
 const kafka = kafkaClient(config.KAFKA_BROKERS, 'bridge-test');
 const run = randomUUID().slice(0, 8);
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
@@ -63,14 +66,6 @@ function oneInstance(tenantId: string, traceId: string, serviceInstanceId: strin
       },
     }),
   };
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** Committed offsets of a group equal the end of every partition: nothing left to read. */
@@ -124,9 +119,17 @@ describe('the Kafka bridge', () => {
           oneInstance(partial, 'tr-2', 'app-1'),
         ],
       });
-      await until(() => harness.fleet.finishedAt(whole, 'db-1') < Infinity, 'the whole-tenant deletion');
+      await until(
+        () => harness.fleet.finishedAt(whole, 'db-1') < Infinity,
+        'the whole-tenant deletion',
+        BRIDGE_WAIT_MS,
+      );
       release();
-      await until(() => harness.fleet.finishedAt(partial, 'app-1') < Infinity, 'the per-instance deletion');
+      await until(
+        () => harness.fleet.finishedAt(partial, 'app-1') < Infinity,
+        'the per-instance deletion',
+        BRIDGE_WAIT_MS,
+      );
       const result: TenantDeletionResult = await harness.client.workflow
         .getHandle(`tenant-deletion:${partial}`)
         .result();
@@ -199,7 +202,7 @@ describe('the Kafka bridge', () => {
         mine.every((r) => ['INVALID_JSON', 'INVALID_MESSAGE', 'KEY_MISMATCH', 'TOO_LARGE'].includes(r.error.code)),
       ).toBe(true);
       expect(bridge.health().ok).toBe(true);
-      await until(async () => (await lag(groupId)) === 0, 'the lag back to zero');
+      await until(async () => (await lag(groupId)) === 0, 'the lag back to zero', BRIDGE_WAIT_MS);
       expect(harness.fleet.calls.filter((c) => c.tenantId === key)).toEqual([]);
     } finally {
       await bridge.close();
@@ -215,6 +218,7 @@ describe('the Kafka bridge', () => {
     await until(
       () => !down.health().ok && down.health().detail === 'waiting for Temporal',
       'the bridge to wait for Temporal',
+      BRIDGE_WAIT_MS,
     );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(dlqRecords.filter((r) => r.source.key === tenantId)).toEqual([]);
@@ -223,8 +227,12 @@ describe('the Kafka bridge', () => {
 
     const up = await bridgeFor(groupId, harness.env.address, false);
     try {
-      await until(() => harness.fleet.finishedAt(tenantId, 'db-1') < Infinity, 'the handover after the restart');
-      await until(async () => (await lag(groupId)) === 0, 'the lag back to zero');
+      await until(
+        () => harness.fleet.finishedAt(tenantId, 'db-1') < Infinity,
+        'the handover after the restart',
+        BRIDGE_WAIT_MS,
+      );
+      await until(async () => (await lag(groupId)) === 0, 'the lag back to zero', BRIDGE_WAIT_MS);
       expect(harness.fleet.callsOf(tenantId)).toHaveLength(1);
     } finally {
       await up.close();

@@ -6,6 +6,7 @@ import { DELETION_DUE_AT } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/signals';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
 import { tdel } from './run-tdel';
+import { until } from '../until';
 
 /**
  * GDPR deadlines on a private Temporal server: deletions are held for approval (a low threshold) so that they stay
@@ -20,14 +21,6 @@ beforeAll(async () => {
   harness.fleet.guardRails = { approvalThresholdRecords: 0, gracePeriodSeconds: 0 };
 }, 120_000);
 afterAll(() => harness?.teardown());
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Starts a deletion of a new tenant, held for approval, and waits until its due date (if any) is searchable. */
 async function heldDeletion(name: string, gdprMode: boolean, requestedAt: Date) {

@@ -7,6 +7,7 @@ import { requestDeletion } from '../../client/request-deletion';
 import { cancelSignal, progressQuery, retryFailedSignal } from '../../workflows/signals';
 import { untilCancelled } from './fake-fleet';
 import { startTestEnvironment } from './temporal-test-env';
+import { until } from '../until';
 
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
 beforeAll(async () => {
@@ -38,14 +39,6 @@ function seedGraph(tenantId: string): void {
     ['db-1'],
     ['report-1', ['db-1']],
   ]);
-}
-
-async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('TenantDeletionWorkflow', () => {
@@ -114,7 +107,7 @@ describe('TenantDeletionWorkflow', () => {
       return { keys: 3 };
     });
     const handle = await requestDeletion(harness.client, request(tenantId));
-    await waitFor(async () => (await handle.query(progressQuery)).status === 'FAILED', 'FAILED');
+    await until(async () => (await handle.query(progressQuery)).status === 'FAILED', 'FAILED');
 
     const progress = await handle.query(progressQuery);
     const cache = progress.instances.find((i) => i.serviceInstanceId === 'cache-1')!;
@@ -139,7 +132,7 @@ describe('TenantDeletionWorkflow', () => {
     seedGraph(tenantId);
     harness.fleet.behave(tenantId, 'cache-1', untilCancelled);
     const handle = await requestDeletion(harness.client, request(tenantId));
-    await waitFor(() => harness.fleet.startedAt(tenantId, 'cache-1') < Infinity, 'cache-1 to start');
+    await until(() => harness.fleet.startedAt(tenantId, 'cache-1') < Infinity, 'cache-1 to start');
     await handle.signal(cancelSignal);
     const result = await handle.result();
 
@@ -163,8 +156,8 @@ describe('TenantDeletionWorkflow', () => {
       return { rows: 5 };
     });
     const handle = await requestDeletion(harness.client, request(tenantId));
-    await waitFor(async () => (await handle.query(progressQuery)).status === 'ON_HOLD', 'ON_HOLD');
-    await waitFor(() => harness.fleet.callsOf(tenantId).length >= 2, 'a re-check of the hold');
+    await until(async () => (await handle.query(progressQuery)).status === 'ON_HOLD', 'ON_HOLD');
+    await until(() => harness.fleet.callsOf(tenantId).length >= 2, 'a re-check of the hold');
     held = false;
     const result = await handle.result();
     expect(result.instances[0]).toMatchObject({ status: 'COMPLETED', attempts: 1, deletedCounts: { rows: 5 } });
