@@ -2,14 +2,16 @@ import { Kafka, logLevel } from 'kafkajs';
 import { TOPICS } from '../common/contract';
 
 /**
- * Moves a new consumer group to the end of the request topics. The local broker keeps every earlier run's requests
- * (tests, benchmarks), and a bridge group that reads that backlog first makes a test or a measurement wrong.
+ * The local broker keeps every earlier run's messages (tests, benchmarks, demos). A new consumer group that reads
+ * that backlog first makes a test slow or a measurement wrong, so test and bench readers start at the end.
  */
-export async function skipRequestBacklog(brokers: string[], groupId: string): Promise<void> {
+
+/** Moves a new consumer group to the current end of the topics, before it subscribes. */
+export async function startAtEnd(brokers: string[], groupId: string, topics: string[]): Promise<void> {
   const admin = new Kafka({ clientId: 'test-backlog', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    for (const topic of [TOPICS.serviceDeletionRequest, TOPICS.tenantDeletionRequest]) {
+    for (const topic of topics) {
       const ends = await admin.fetchTopicOffsets(topic);
       await admin.setOffsets({
         groupId,
@@ -20,4 +22,9 @@ export async function skipRequestBacklog(brokers: string[], groupId: string): Pr
   } finally {
     await admin.disconnect();
   }
+}
+
+/** For a bridge group: only requests produced from now on. */
+export function skipRequestBacklog(brokers: string[], groupId: string): Promise<void> {
+  return startAtEnd(brokers, groupId, [TOPICS.serviceDeletionRequest, TOPICS.tenantDeletionRequest]);
 }

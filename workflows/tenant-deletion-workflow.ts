@@ -8,6 +8,7 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -27,6 +28,7 @@ import {
 import type { GuardRailActivities } from '../activities/guard-rail-activities';
 import type { InstanceActivities } from '../activities/instance-activities';
 import type { InstanceReport, LoadedInventory, TenantActivities } from '../activities/tenant-activities';
+import { PATCHES } from './patches';
 import { checkRequest, dependentsOf, transitiveDependencies, type PlannedInstance } from './dependency-plan';
 import {
   DELETION_DUE_AT,
@@ -218,33 +220,35 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
       ...requestState(request, 'IN_PROGRESS', null),
       instances: [...targets, ...alreadyGone],
     });
-    await activities.recordRequests(
-      [...targets, ...alreadyGone].map((id) => ledgerEntry(request, id, byId.get(id)!.serviceType)),
-    );
-    if (alreadyGone.length > 0) {
-      await report(
-        alreadyGone.map((id) => ({
-          serviceInstanceId: id,
-          serviceType: byId.get(id)!.serviceType,
-          status: 'COMPLETED',
-          deletedCounts: {},
-          attempts: 0,
-          failureReason: null,
-          durationMs: 0,
-          run: 1,
-        })),
-        [request.requestId],
+    const recording = activities
+      .recordRequests([...targets, ...alreadyGone].map((id) => ledgerEntry(request, id, byId.get(id)!.serviceType)))
+      .then(() =>
+        alreadyGone.length === 0
+          ? undefined
+          : report(
+              alreadyGone.map((id) => ({
+                serviceInstanceId: id,
+                serviceType: byId.get(id)!.serviceType,
+                status: 'COMPLETED',
+                deletedCounts: {},
+                attempts: 0,
+                failureReason: null,
+                durationMs: 0,
+                run: 1,
+              })),
+              [request.requestId],
+            ),
       );
+    // Runs started before this change awaited the ledger write first; replaying their histories must do the same.
+    if (!patched(PATCHES.admissionBesideLedgerWrite)) await recording;
+    const planned = targets.map((id) => byId.get(id)!);
+    if (request.dryRun) {
+      // The preview's report updates the rows just recorded, so it follows them.
+      await recording;
+      return preview(request, planned);
     }
-    if (request.dryRun)
-      return preview(
-        request,
-        targets.map((id) => byId.get(id)!),
-      );
-    const held = await admissionHold(
-      request,
-      targets.map((id) => byId.get(id)!),
-    );
+    // The ledger write and the admission checks do not depend on each other: one round trip less per request.
+    const [held] = await Promise.all([admissionHold(request, planned), recording]);
     if (held) {
       Object.assign(requests.get(request.requestId)!, { status: 'AWAITING_APPROVAL', reason: held });
       awaiting.set(request.requestId, { request, targets });

@@ -17,7 +17,7 @@ export const bridgeConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a Kafka group id')
       .default('tenant-deletion-bridge'),
-    BRIDGE_MAX_IN_FLIGHT: positiveInt.max(64).default(6),
+    BRIDGE_MAX_IN_FLIGHT: positiveInt.max(256).default(32),
     BRIDGE_MAX_MESSAGE_BYTES: positiveInt.default(65_536),
     KAFKA_SSL: flag.default(false),
     KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),

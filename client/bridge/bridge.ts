@@ -1,5 +1,6 @@
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import pLimit from 'p-limit';
 import type pino from 'pino';
 import type { Config } from '../../common/config';
 import { TOPICS } from '../../common/contract';
@@ -10,13 +11,15 @@ import { requestDeletion } from '../request-deletion';
 import { backoffMs, sleep } from './backoff';
 import { kafkaSecurity, type BridgeConfig } from './bridge-config';
 import type { BridgeMetrics } from './bridge-metrics';
-import { parseRequest, type DlqCode } from './request-messages';
+import { inKeyOrder } from './key-ordered';
+import { parseRequest, type DlqCode, type Parsed } from './request-messages';
 
 /**
- * Kafka request messages in, signal-with-start out. A message's offset is committed only after Temporal accepted
- * its request or its DLQ record is written, one message at a time per partition, so a crash at any point loses
- * nothing and keeps each tenant's order; redeliveries are absorbed by the deterministic requestId. While Temporal
- * or Kafka is down the bridge waits and retries: a valid message never goes to the DLQ for that.
+ * Kafka request messages in, signal-with-start out. Offsets are committed a chunk at a time, only after Temporal
+ * accepted every request of the chunk or its DLQ record is written, so a crash at any point loses nothing;
+ * redeliveries are absorbed by the deterministic requestId. Within a chunk, different tenants' requests are handed
+ * over side by side and one tenant's one after another, in order. While Temporal or Kafka is down the bridge waits
+ * and retries: a valid message never goes to the DLQ for that.
  */
 
 export interface BridgeOptions {
@@ -39,6 +42,9 @@ class Stopping extends Error {}
 const GRPC_INVALID_ARGUMENT = 3;
 const GRPC_FAILED_PRECONDITION = 9;
 const PERMANENT = new Set<number>([GRPC_INVALID_ARGUMENT, GRPC_FAILED_PRECONDITION]);
+
+/** Messages per offset commit: bounds what a crash makes the bridge read again, at one commit round trip each. */
+const COMMIT_EVERY = 100;
 
 export async function startBridge({
   config,
@@ -138,52 +144,73 @@ export async function startBridge({
     metrics.lag.set({ topic: payload.topic, partition: String(payload.partition) }, Number(payload.offsetLag)),
   );
 
+  /** Hands one message over to Temporal or writes it to the DLQ; the caller commits its offset. */
+  async function handle(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    parsed: Parsed,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const started = process.hrtime.bigint();
+    metrics.consumed.inc({ topic });
+    if (!parsed.ok) return deadLetter({ topic, partition, message }, parsed, heartbeat);
+    try {
+      await handOver(parsed.request, heartbeat);
+    } catch (error) {
+      if (error instanceof Stopping) throw error;
+      return deadLetter(
+        { topic, partition, message },
+        { code: 'HANDOVER_REJECTED', message: `Temporal refused the request: ${(error as Error).message}`, issues: [] },
+        heartbeat,
+      );
+    }
+    metrics.handedOver.inc({ topic });
+    metrics.handoverSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    const { traceId, requestId, tenantId } = parsed.request;
+    logger.info({ traceId, requestId, tenantId }, 'handed over');
+  }
+
+  const handOvers = pLimit(bridge.BRIDGE_MAX_IN_FLIGHT);
   await consumer.run({
     autoCommit: false,
+    eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: bridge.BRIDGE_MAX_IN_FLIGHT,
-    eachMessage: async ({ topic, partition, message, heartbeat }) => {
-      const started = process.hrtime.bigint();
-      metrics.consumed.inc({ topic });
-      const key = message.key?.toString('utf8') ?? null;
-      const parsed = parseRequest(topic, key, message.value, bridge.BRIDGE_MAX_MESSAGE_BYTES);
-      try {
-        if (parsed.ok) {
-          try {
-            await handOver(parsed.request, heartbeat);
-            metrics.handedOver.inc({ topic });
-            metrics.handoverSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-            logger.info(
-              {
-                traceId: parsed.request.traceId,
-                requestId: parsed.request.requestId,
-                tenantId: parsed.request.tenantId,
-              },
-              'handed over',
-            );
-          } catch (error) {
-            if (error instanceof Stopping) throw error;
-            await deadLetter(
-              { topic, partition, message },
-              {
-                code: 'HANDOVER_REJECTED',
-                message: `Temporal refused the request: ${(error as Error).message}`,
-                issues: [],
-              },
-              heartbeat,
-            );
-          }
-        } else {
-          await deadLetter({ topic, partition, message }, parsed, heartbeat);
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }) => {
+      const { topic, partition } = batch;
+      for (let from = 0; from < batch.messages.length; from += COMMIT_EVERY) {
+        if (!isRunning() || isStale()) return;
+        const chunk = batch.messages.slice(from, from + COMMIT_EVERY).map((message) => ({
+          message,
+          parsed: parseRequest(
+            topic,
+            message.key?.toString('utf8') ?? null,
+            message.value,
+            bridge.BRIDGE_MAX_MESSAGE_BYTES,
+          ),
+        }));
+        const last = chunk[chunk.length - 1].message.offset;
+        try {
+          await inKeyOrder(
+            chunk,
+            // One tenant's requests stay in order; a message that is not a request has no order to keep.
+            ({ message, parsed }) => (parsed.ok ? `tenant:${parsed.request.tenantId}` : `offset:${message.offset}`),
+            handOvers,
+            ({ message, parsed }) => handle(topic, partition, message, parsed, heartbeat),
+          );
+          await retrying(
+            'Kafka (offset commit)',
+            () => consumer.commitOffsets([{ topic, partition, offset: (BigInt(last) + 1n).toString() }]),
+            heartbeat,
+          );
+          resolveOffset(last);
+          await heartbeat();
+        } catch (error) {
+          // Shutting down mid-chunk: leave its offsets uncommitted, so that its messages are read again.
+          if (!(error instanceof Stopping)) throw error;
+          pause();
+          return;
         }
-        await retrying(
-          'Kafka (offset commit)',
-          () => consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]),
-          heartbeat,
-        );
-      } catch (error) {
-        // Shutting down mid-message: leave the offset uncommitted, so that the message is read again.
-        if (error instanceof Stopping) return consumer.pause([{ topic, partitions: [partition] }]);
-        throw error;
       }
     },
   });

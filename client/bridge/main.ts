@@ -18,7 +18,7 @@ new Command('bridge')
 Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS and KAFKA_BROKERS, in the README):
   BRIDGE_PORT               /healthz and /metrics (default 9466)
   BRIDGE_GROUP_ID           consumer group (default tenant-deletion-bridge)
-  BRIDGE_MAX_IN_FLIGHT      partitions handled at once (default 6)
+  BRIDGE_MAX_IN_FLIGHT      hand-overs open at once, across partitions (default 32)
   BRIDGE_MAX_MESSAGE_BYTES  larger messages go to the DLQ as TOO_LARGE (default 65536)
   KAFKA_SSL                 true for TLS
   KAFKA_SASL_MECHANISM      plain | scram-sha-256 | scram-sha-512, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { TOPICS } from '../../common/contract';
 import { kafkaClient } from '../../common/kafka-client';
+import { startAtEnd } from '../kafka-backlog';
 
 /**
  * The demo's side of Kafka: it asks for deletions the way an upstream system would (request topics, keyed by
- * tenant) and reads the results and lifecycle events the orchestrator publishes.
+ * tenant) and reads the results and lifecycle events the orchestrator publishes from the moment it opens.
  */
 
 export interface ResultMessage {
@@ -37,10 +38,14 @@ export class KafkaTraffic {
   static async open(brokers: string[], tenants: string[]): Promise<KafkaTraffic> {
     const kafka = kafkaClient(brokers, 'tenant-deletion-demo');
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    const consumer = kafka.consumer({ groupId: `tenant-deletion-demo-${randomUUID()}` });
+    const groupId = `tenant-deletion-demo-${randomUUID()}`;
+    const consumer = kafka.consumer({ groupId });
+    const topics = [TOPICS.serviceDeletionResult, TOPICS.lifecycleEvents];
+    // Only what follows matters, and the topics can hold millions of earlier events.
+    await startAtEnd(brokers, groupId, topics);
     await Promise.all([producer.connect(), consumer.connect()]);
     const traffic = new KafkaTraffic(producer, consumer);
-    await consumer.subscribe({ topics: [TOPICS.serviceDeletionResult, TOPICS.lifecycleEvents], fromBeginning: true });
+    await consumer.subscribe({ topics });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         if (!tenants.includes(message.key?.toString() ?? '')) return;

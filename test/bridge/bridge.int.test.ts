@@ -11,7 +11,7 @@ import { loadBridgeConfig } from '../../client/bridge/bridge-config';
 import { BridgeMetrics } from '../../client/bridge/bridge-metrics';
 import type { TenantDeletionResult } from '../../common/deletion-outcome';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
-import { skipRequestBacklog } from '../../scripts/kafka-backlog';
+import { skipRequestBacklog, startAtEnd } from '../../scripts/kafka-backlog';
 import { until } from '../until';
 
 /** The bridge on the real Kafka broker, handing over to a private Temporal server running the fake fleet. */
@@ -87,8 +87,9 @@ beforeAll(async () => {
   producer = kafka.producer();
   admin = kafka.admin();
   dlq = kafka.consumer({ groupId: `bridge-test-dlq-${run}` });
+  await startAtEnd(config.KAFKA_BROKERS, `bridge-test-dlq-${run}`, [TOPICS.deadLetter]);
   await Promise.all([producer.connect(), admin.connect(), dlq.connect()]);
-  await dlq.subscribe({ topic: TOPICS.deadLetter, fromBeginning: true });
+  await dlq.subscribe({ topic: TOPICS.deadLetter });
   await dlq.run({ eachMessage: async ({ message }) => void dlqRecords.push(JSON.parse(message.value!.toString())) });
 }, 120_000);
 afterAll(async () => {
@@ -145,6 +146,45 @@ describe('the Kafka bridge', () => {
       ).toEqual(['app-1', 'db-1']);
       expect(harness.fleet.callsOf(partial).map((c) => c.serviceInstanceId)).toEqual(['app-1']);
       expect(dlqRecords.filter((r) => [whole, partial].includes(r.source.key ?? ''))).toEqual([]);
+    } finally {
+      await bridge.close();
+    }
+  }, 120_000);
+
+  it("keeps one tenant's requests in order while other tenants' go side by side", async () => {
+    const bridge = await bridgeFor(`bridge-test-${run}-order`, harness.env.address);
+    try {
+      const ordered = `br-order-${run}`;
+      const others = Array.from({ length: 6 }, (_, i) => `br-other${i}-${run}`);
+      for (const tenantId of [ordered, ...others]) harness.fleet.addTenant(tenantId, [['app-1']]);
+      const traces = Array.from({ length: 8 }, (_, i) => `tr-${i}`);
+      await producer.send({
+        topic: TOPICS.serviceDeletionRequest,
+        messages: traces.flatMap((traceId, i) => [
+          oneInstance(ordered, traceId, 'app-1'),
+          oneInstance(others[i % others.length], traceId, 'app-1'),
+        ]),
+      });
+      const handle = harness.client.workflow.getHandle(`tenant-deletion:${ordered}`);
+      await until(
+        () =>
+          handle.describe().then(
+            () => true,
+            () => false,
+          ),
+        'the handed-over workflow',
+        BRIDGE_WAIT_MS,
+      );
+      const result: TenantDeletionResult = await handle.result();
+      // The workflow takes requests in the order their signals arrive: this is the order the bridge handed over.
+      expect(result.requests.map((r) => r.requestId)).toEqual(traces.map((traceId) => `${traceId}:${ordered}:app-1`));
+      for (const tenantId of others) {
+        await until(
+          () => harness.fleet.finishedAt(tenantId, 'app-1') < Infinity,
+          `${tenantId}'s deletion`,
+          BRIDGE_WAIT_MS,
+        );
+      }
     } finally {
       await bridge.close();
     }
