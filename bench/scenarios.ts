@@ -200,8 +200,28 @@ export async function bridgeThroughput(ctx: BenchContext, messages: number, metr
     const started = Date.now();
     await Promise.all(ids.map((id) => kafka.requestInstanceDeletion(id, 'orders', 'orders-1', `trace-${ctx.run}`)));
     while ((await handedOver()) - before < messages) await new Promise((resolve) => setTimeout(resolve, 100));
-    return { messagesPerSecond: Math.round((messages / (Date.now() - started)) * 1000) };
+    const messagesPerSecond = Math.round((messages / (Date.now() - started)) * 1000);
+    await untilClosed(ctx, `tenant-deletion:bench-${ctx.run}-unknown`);
+    return { messagesPerSecond };
   } finally {
     await kafka.close();
+  }
+}
+
+/**
+ * Waits for the workflows the bridge started to reject their unknown tenants and end: stopped mid-way with the
+ * bench's worker, they would run in whatever next starts a worker on this stack and slow it down.
+ */
+async function untilClosed(ctx: BenchContext, workflowIdPrefix: string): Promise<void> {
+  const client = await connectTemporalClient(ctx.temporal);
+  const query = `ExecutionStatus="Running" AND WorkflowId STARTS_WITH "${workflowIdPrefix}"`;
+  try {
+    const deadline = Date.now() + 300_000;
+    while ((await client.workflow.count(query)).count > 0) {
+      if (Date.now() > deadline) throw new Error(`workflows matching ${query} still run after 5 minutes`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await client.connection.close();
   }
 }
