@@ -8,7 +8,6 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -28,7 +27,6 @@ import {
 import type { GuardRailActivities } from '../activities/guard-rail-activities';
 import type { InstanceActivities } from '../activities/instance-activities';
 import type { InstanceReport, LoadedInventory, TenantActivities } from '../activities/tenant-activities';
-import { PATCHES } from './patches';
 import { checkRequest, dependentsOf, transitiveDependencies, type PlannedInstance } from './dependency-plan';
 import {
   DELETION_DUE_AT,
@@ -239,8 +237,6 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
               [request.requestId],
             ),
       );
-    // Runs started before this change awaited the ledger write first; replaying their histories must do the same.
-    if (!patched(PATCHES.admissionBesideLedgerWrite)) await recording;
     const planned = targets.map((id) => byId.get(id)!);
     if (request.dryRun) {
       // The preview's report updates the rows just recorded, so it follows them.
