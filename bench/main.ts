@@ -69,6 +69,8 @@ new Command('bench')
       const gatherMs = await gatherBaseline(ctx, sizes.large);
       step('large tenant: raw SQL');
       const rawSqlMs = await rawSqlBaseline(ctx, sizes.large);
+      step('large tenant: raw SQL in dependency order');
+      const rawSqlOrderedMs = await rawSqlBaseline(ctx, sizes.large, true);
       const growth = [];
       for (const records of sizes.growth) {
         step(`growth at ${records} records`);
@@ -76,9 +78,10 @@ new Command('bench')
           records,
           orchestratorMs: (await orchestratorDelete(ctx, records)).ms,
           rawSqlMs: await rawSqlBaseline(ctx, records),
+          rawSqlOrderedMs: await rawSqlBaseline(ctx, records, true),
         });
       }
-      growth.push({ records: sizes.large, orchestratorMs: orchestrator.ms, rawSqlMs });
+      growth.push({ records: sizes.large, orchestratorMs: orchestrator.ms, rawSqlMs, rawSqlOrderedMs });
       step(`${sizes.small} small tenants through the bridge`);
       const small = await smallTenants(ctx, sizes.small, sizes.smallRecords);
       step('bulkhead');
@@ -90,7 +93,13 @@ new Command('bench')
         quick,
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
         at: new Date().toISOString(),
-        largeTenant: { records: orchestrator.records, orchestratorMs: orchestrator.ms, gatherMs, rawSqlMs },
+        largeTenant: {
+          records: orchestrator.records,
+          orchestratorMs: orchestrator.ms,
+          gatherMs,
+          rawSqlMs,
+          rawSqlOrderedMs,
+        },
         smallTenants: small,
         bulkhead: bulk,
         bridge,

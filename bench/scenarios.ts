@@ -8,7 +8,7 @@ import { seedTenant } from '../services/fleet/seed/seed-tenant';
 import { baseUrl, FLEET_INSTANCES, registryUrl } from '../services/fleet/topology';
 import { KafkaTraffic } from '../scripts/demo/kafka-traffic';
 import { gatherDelete } from './gather-delete';
-import { rawSqlDelete } from './raw-sql-delete';
+import { rawSqlDelete, rawSqlDeleteInOrder } from './raw-sql-delete';
 
 /** One measurement each, on the running fleet, workers and bridge; times in milliseconds. */
 
@@ -59,11 +59,11 @@ export async function gatherBaseline(ctx: BenchContext, records: number): Promis
   return Date.now() - started;
 }
 
-export async function rawSqlBaseline(ctx: BenchContext, records: number): Promise<number> {
-  const tenantId = tenantOf(ctx, 'raw');
+export async function rawSqlBaseline(ctx: BenchContext, records: number, inOrder = false): Promise<number> {
+  const tenantId = tenantOf(ctx, inOrder ? 'rawordered' : 'raw');
   await seed(ctx, tenantId, records);
   const started = Date.now();
-  await rawSqlDelete(ctx.config.DATABASE_URL, tenantId);
+  await (inOrder ? rawSqlDeleteInOrder : rawSqlDelete)(ctx.config.DATABASE_URL, tenantId);
   return Date.now() - started;
 }
 
