@@ -10,6 +10,8 @@ import { FAILURE_TYPES, serviceFailure } from './service-failures';
 
 /** Activities that talk to one service instance; they run on that service type's bulkhead queue. */
 
+const FIRST_POLL_MS = 50;
+
 export interface InstanceTarget {
   tenantId: string;
   serviceInstanceId: string;
@@ -83,9 +85,10 @@ export function createInstanceActivities({ db, secret, workerConfig }: InstanceA
       ]);
 
       let answer = await heartbeating(client.delete(call, input.idempotencyKey));
-      while (!answer.done) {
+      for (let polls = 0; !answer.done; polls++) {
         context.heartbeat();
-        await sleep(settings.pollIntervalMs);
+        // Quick first looks catch a short background job as it ends; a long one is polled at the set interval.
+        await sleep(Math.min(settings.pollIntervalMs, FIRST_POLL_MS * 2 ** polls));
         answer = await heartbeating(client.poll(call, answer.location));
       }
 

@@ -70,7 +70,7 @@ export interface RunningDeletableService {
 
 const sizesSchema = z.object({
   singleTransactionMaxRows: z.number().int().min(0).default(10_000),
-  batchSize: z.number().int().min(1).default(5_000),
+  batchSize: z.number().int().min(1).default(20_000),
   asyncThresholdRows: z.number().int().min(0).default(50_000),
 });
 /** How long a DELETE waits for a concurrent synchronous deletion of the same tenant. */
