@@ -4,10 +4,8 @@
  * (hundreds in seconds); a sample runs the real executable. Temporal and PostgreSQL addresses have nothing
  * listening, so no run touches a server.
  */
-import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { runCli } from '../../client/cli/program';
-import type { CliIo, OutStream } from '../../client/cli/output';
+import { runInProcess } from './run-in-process';
 import { looksLikeCrash, tdel, UNREACHABLE_ENV } from './run-tdel';
 
 jest.setTimeout(180_000);
@@ -67,15 +65,6 @@ const argv = fc
   .tuple(fc.constantFrom<string[]>([], ['inventory'], ...COMMANDS.map((c) => [c])), fc.array(token, { maxLength: 7 }))
   .map(([command, rest]) => [...command, ...rest]);
 
-class Capture implements OutStream {
-  text = '';
-  isTTY = false;
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
-
 const quiet = (args: readonly string[]) => args.some((a) => ['-h', '--help', '-V', '--version', 'help'].includes(a));
 
 function checkJson(args: readonly string[], stdout: string): void {
@@ -88,21 +77,15 @@ describe('tdel with random arguments', () => {
     const codes = new Set<number>();
     await fc.assert(
       fc.asyncProperty(argv, async (args) => {
-        const stdout = new Capture();
-        const stderr = new Capture();
-        const io: CliIo = {
-          stdout,
-          stderr,
-          stdin: Readable.from([]),
-          env: { ...UNREACHABLE_ENV, NO_COLOR: '1', TDEL_USER: 'fuzz', HOME: process.env.HOME },
-        };
-        const code = await runCli(args, io);
+        const { code, stdout, stderr } = await runInProcess(args, {
+          env: { ...UNREACHABLE_ENV, HOME: process.env.HOME },
+        });
         codes.add(code);
         expect([0, 1, 2, 3]).toContain(code);
-        expect(looksLikeCrash(stdout.text + stderr.text)).toBe(false);
-        expect(stderr.text).not.toContain('unexpected failure');
-        if (code !== 0) expect(stderr.text.length).toBeGreaterThan(0);
-        checkJson(args, stdout.text);
+        expect(looksLikeCrash(stdout + stderr)).toBe(false);
+        expect(stderr).not.toContain('unexpected failure');
+        if (code !== 0) expect(stderr.length).toBeGreaterThan(0);
+        checkJson(args, stdout);
       }),
       { numRuns: 500 },
     );
