@@ -25,7 +25,11 @@ const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
 beforeAll(async () => {
   fleet = await startE2eFleet();
   // The slow type gets one slot, the fast one its default twenty: the bulkhead under test.
-  workers = await startWorkers(fleet, e2eWorkerConfig({ serviceTypes: { training: { maxConcurrentActivities: 1 } } }));
+  // No approval threshold: its previews run on each type's queue too, so a saturated slow type would hold every
+  // tenant's admission (a known limit, in the README); the bulkhead under test is the deletions'.
+  workers = await startWorkers(fleet, e2eWorkerConfig({ serviceTypes: { training: { maxConcurrentActivities: 1 } } }), {
+    approvalThresholdRecords: null,
+  });
   temporal = await temporalClient();
 }, 120_000);
 afterAll(async () => {

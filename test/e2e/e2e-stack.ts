@@ -14,7 +14,7 @@ import { parseWorkerConfig, type WorkerConfig } from '../../common/worker-config
 import { createGuardRailActivities } from '../../activities/guard-rail-activities';
 import { createInstanceActivities } from '../../activities/instance-activities';
 import { RegistryClient } from '../../activities/registry-client';
-import { createTenantActivities } from '../../activities/tenant-activities';
+import { createTenantActivities, type GuardRailSettings } from '../../activities/tenant-activities';
 import { instanceDatabaseUrl } from '../../services/fleet/fleet-databases';
 import { startFleet, type RunningFleet } from '../../services/fleet/fleet';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
@@ -72,7 +72,11 @@ export async function seed(fleet: RunningFleet, tenantId: string, records: numbe
   });
 }
 
-export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorkerConfig()) {
+export async function startWorkers(
+  fleet: RunningFleet,
+  workerConfig = e2eWorkerConfig(),
+  guardRails: Partial<GuardRailSettings> = {},
+) {
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
   const connection = await NativeConnection.connect(access.connection);
@@ -92,7 +96,11 @@ export async function startWorkers(fleet: RunningFleet, workerConfig = e2eWorker
         publisher,
         registry,
         workerConfig,
-        guardRails: { approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS, gracePeriodSeconds: 0 },
+        guardRails: {
+          approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS,
+          gracePeriodSeconds: 0,
+          ...guardRails,
+        },
         certificateSigner,
       }),
       // Developers run these tests many times a day: the blast-radius cap is the guard-rail tests' business.
