@@ -1,4 +1,4 @@
-import { ConfigError } from '../../common/config';
+import { configError } from '../config-error';
 import { kafkaSecurity, loadBridgeConfig } from '../../client/bridge/bridge-config';
 
 describe('bridge config', () => {
@@ -25,13 +25,9 @@ describe('bridge config', () => {
     expect(() => loadBridgeConfig({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' })).toThrow(
       /KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD/,
     );
-    try {
-      loadBridgeConfig({ KAFKA_SASL_MECHANISM: 'kerberos', KAFKA_SASL_PASSWORD: 'hunter2' });
-      throw new Error('expected a ConfigError');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      expect((error as Error).message).not.toContain('hunter2');
-    }
+    expect(
+      configError(() => loadBridgeConfig({ KAFKA_SASL_MECHANISM: 'kerberos', KAFKA_SASL_PASSWORD: 'hunter2' })).message,
+    ).not.toContain('hunter2');
     expect(() => loadBridgeConfig({ KAFKA_SSL: 'yes' })).toThrow(/KAFKA_SSL/);
   });
 });

@@ -9,7 +9,7 @@ import {
   localCodecKeysFile,
   newCodecKeyEntry,
 } from '../../common/codec-keys';
-import { ConfigError } from '../../common/config';
+import { configError } from '../config-error';
 
 const secretKey = randomBytes(32).toString('base64');
 let stateDir: string;
@@ -19,15 +19,8 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 
-function problems(env: NodeJS.ProcessEnv): string {
-  try {
-    loadPayloadCodecConfig({ TDEL_STATE_DIR: stateDir, ...env });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (env: NodeJS.ProcessEnv): string =>
+  configError(() => loadPayloadCodecConfig({ TDEL_STATE_DIR: stateDir, ...env })).message;
 
 describe('loadPayloadCodecConfig', () => {
   it('reads keyId:base64key entries, the first one active', () => {

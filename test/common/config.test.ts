@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../common/config';
+import { configError } from '../config-error';
 
 describe('loadConfig', () => {
   it('gives the local stack defaults when nothing is set', () => {
@@ -42,16 +43,10 @@ describe('loadConfig', () => {
   it('never echoes values that may hold credentials', () => {
     const secret = 'hunter2-but-short';
     const url = 'mysql://admin:p4ssw0rd@db/x';
-    try {
-      loadConfig({ SERVICE_TOKEN_SECRET: secret, DATABASE_URL: url });
-      throw new Error('expected a ConfigError');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ConfigError);
-      const { message, problems } = error as ConfigError;
-      expect(problems).toHaveLength(2);
-      expect(message).not.toContain(secret);
-      expect(message).not.toContain('p4ssw0rd');
-    }
+    const { message, problems } = configError(() => loadConfig({ SERVICE_TOKEN_SECRET: secret, DATABASE_URL: url }));
+    expect(problems).toHaveLength(2);
+    expect(message).not.toContain(secret);
+    expect(message).not.toContain('p4ssw0rd');
   });
 
   it('echoes harmless values to help fix them', () => {

@@ -2,7 +2,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../common/config';
+import { loadConfig } from '../../common/config';
+import { configError } from '../config-error';
 import { AesGcmPayloadCodec } from '../../common/payload-codec';
 import { temporalAccess, temporalConnectionOptions } from '../../common/temporal-connection';
 
@@ -27,15 +28,7 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 /** loadConfig then the options, as every program does. */
 const optionsFor = (env: NodeJS.ProcessEnv) => temporalConnectionOptions(loadConfig(env));
 
-function problems(build: () => unknown): string {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const problems = (build: () => unknown): string => configError(build).message;
 
 describe('temporalConnectionOptions', () => {
   it('is plaintext to the local stack when nothing is set', () => {
