@@ -7,3 +7,13 @@ export const SERVICE_INSTANCE_ID = defineSearchAttributeKey('ServiceInstanceId',
 export const DELETION_STATUS = defineSearchAttributeKey('DeletionStatus', SearchAttributeType.KEYWORD);
 export const GDPR_MODE = defineSearchAttributeKey('GdprMode', SearchAttributeType.BOOL);
 export const DELETION_DUE_AT = defineSearchAttributeKey('DeletionDueAt', SearchAttributeType.DATETIME);
+
+/** Every key above: what a server must have registered before the workflows run (tests' private servers too). */
+export const SEARCH_ATTRIBUTE_KEYS = [
+  TENANT_ID,
+  SERVICE_TYPE,
+  SERVICE_INSTANCE_ID,
+  DELETION_STATUS,
+  GDPR_MODE,
+  DELETION_DUE_AT,
+] as const;

@@ -4,14 +4,7 @@ import { loadPayloadCodecConfig } from '../../common/codec-keys';
 import { dataConverter } from '../../common/data-converter';
 import { stackPaths } from '../../common/stack-paths';
 import { temporalBinary } from '../../scripts/stack/temporal';
-import {
-  DELETION_DUE_AT,
-  DELETION_STATUS,
-  GDPR_MODE,
-  SERVICE_INSTANCE_ID,
-  SERVICE_TYPE,
-  TENANT_ID,
-} from '../../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import { createWorkerPool } from '../../workers/worker-pool';
 import { startTestCodecServer } from '../codec/test-codec-server';
 import { FakeFleet, fakeWorkerConfig } from './fake-fleet';
@@ -36,7 +29,7 @@ export async function startTestEnvironment(
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalBinary(stackPaths()) },
-      searchAttributes: [TENANT_ID, SERVICE_TYPE, SERVICE_INSTANCE_ID, DELETION_STATUS, GDPR_MODE, DELETION_DUE_AT],
+      searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
       extraArgs: ['--log-level', 'error', ...(codecServer ? ['--ui-codec-endpoint', codecServer.endpoint] : [])],
       ...server,
     },
