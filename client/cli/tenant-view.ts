@@ -1,15 +1,16 @@
 import { WorkflowFailedError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { tenantWorkflowId } from '../../common/contract';
-import { deadlineStanding, type DeadlineStanding } from '../../common/gdpr-deadline';
+import type { DeadlineStanding } from '../../common/gdpr-deadline';
 import {
   tenantDeletionResultSchema,
   type DeletedCounts,
   type DeletionStatus,
   type InstanceDeletionStatus,
 } from '../../common/deletion-outcome';
-import { DELETION_DUE_AT, DELETION_STATUS } from '../../workflows/search-attributes';
+import { DELETION_STATUS } from '../../workflows/search-attributes';
 import { progressQuery } from '../../workflows/signals';
 import { countsTotal, TERMINAL, type TenantProgress } from '../../workflows/tenant-progress';
+import { dueDate } from './due-date';
 import { formatTime } from './output';
 import { isUnreachable, type TemporalSession } from './temporal-connection';
 import type { WebUi } from './web-ui';
@@ -175,7 +176,6 @@ export async function readTenantView(session: TemporalSession, webUi: WebUi, ten
   const workflowId = tenantWorkflowId(tenantId);
   const handle = session.client.workflow.getHandle(workflowId);
   const description = await handle.describe();
-  const dueAt = description.typedSearchAttributes.get(DELETION_DUE_AT) ?? null;
   const base = {
     tenantId,
     workflowId,
@@ -185,8 +185,7 @@ export async function readTenantView(session: TemporalSession, webUi: WebUi, ten
     closeTime: description.closeTime ? formatTime(description.closeTime) : null,
     webUiUrl: webUi.workflow(workflowId),
     certificateId: null,
-    dueAt: dueAt ? formatTime(dueAt) : null,
-    deadline: dueAt && description.status.name === 'RUNNING' ? deadlineStanding(dueAt, new Date()) : null,
+    ...dueDate(description, new Date()),
   };
   const visibility = {
     ...base,

@@ -2,10 +2,11 @@ import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
 import { WORKFLOW_TYPES } from '../../../common/contract';
 import type { DeletionStatus } from '../../../common/deletion-outcome';
-import { atRiskFrom, AT_RISK_DAYS, deadlineStanding, type DeadlineStanding } from '../../../common/gdpr-deadline';
-import { DELETION_DUE_AT, DELETION_STATUS, GDPR_MODE, TENANT_ID } from '../../../workflows/search-attributes';
+import { atRiskFrom, AT_RISK_DAYS, type DeadlineStanding } from '../../../common/gdpr-deadline';
+import { DELETION_STATUS, GDPR_MODE, TENANT_ID } from '../../../workflows/search-attributes';
 import { examples, jsonOption, positiveIntegerParser, statusOption } from '../arguments';
 import type { CliContext } from '../context';
+import { dueDate } from '../due-date';
 import { formatTime, type Output } from '../output';
 import { deletionsQuery } from '../web-ui';
 
@@ -107,7 +108,6 @@ function dueCell(out: Output, dueAt: string | null, deadline: DeadlineStanding |
 }
 
 function row(info: WorkflowExecutionInfo, now: Date) {
-  const dueAt = info.typedSearchAttributes.get(DELETION_DUE_AT);
   return {
     tenantId: info.typedSearchAttributes.get(TENANT_ID) ?? info.workflowId.replace(/^[^:]*:/, ''),
     workflowId: info.workflowId,
@@ -117,7 +117,6 @@ function row(info: WorkflowExecutionInfo, now: Date) {
     gdprMode: info.typedSearchAttributes.get(GDPR_MODE) ?? false,
     startTime: formatTime(info.startTime),
     closeTime: info.closeTime ? formatTime(info.closeTime) : null,
-    dueAt: dueAt ? formatTime(dueAt) : null,
-    deadline: dueAt && info.status.name === 'RUNNING' ? deadlineStanding(dueAt, now) : null,
+    ...dueDate(info, now),
   };
 }
