@@ -47,7 +47,10 @@ Example:
       'bridge consuming',
     );
     const shutdown = (signal: string) => {
-      logger.info({ signal }, 'stopping: finishing in-flight handovers, committing, leaving the group');
+      logger.info(
+        { signal },
+        'stopping: finishing in-flight handovers; their chunk stays uncommitted and is read again by the next owner',
+      );
       void bridge
         .close()
         .then(() => http.close())
