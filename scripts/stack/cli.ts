@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../../common/config';
 import { ensureLocalSecret } from '../../common/service-token-secret';
@@ -7,6 +8,7 @@ import type { Component, Health } from './component';
 import { stackPaths } from '../../common/stack-paths';
 import { localStack } from './stack';
 import { StackError } from './stack-error';
+import { ensureSystemPackages, MissingPackagesError, STACK_PACKAGES, TEST_PACKAGES } from './system-packages';
 
 async function each(components: Component[], step: (component: Component) => Promise<void>): Promise<void> {
   const outcomes = await Promise.allSettled(components.map(step));
@@ -44,9 +46,14 @@ program
   .description(
     'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token secret, payload codec key and certificate signing key',
   )
-  .action(async () => {
+  .option('--with-test-tools', 'also install what `npm test` needs beyond the servers (Chromium, openssl)', false)
+  .action(async (options: { withTestTools: boolean }) => {
     const components = localStack();
     const started = Date.now();
+    ensureSystemPackages(
+      [...STACK_PACKAGES, ...(options.withTestTools ? TEST_PACKAGES : [])],
+      path.join(stackPaths().logDir, 'system-packages.log'),
+    );
     ensureLocalSecret();
     ensureLocalSigningKey();
     ensureLocalCodecKeys();
@@ -78,7 +85,7 @@ program
   });
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof MissingPackagesError) {
     console.error(error.message);
     process.exit(2);
   }

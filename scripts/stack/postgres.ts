@@ -114,20 +114,7 @@ export function postgresComponent(paths: StackPaths, databaseUrl: string): Compo
       return cluster()?.logFile ?? installLog;
     },
     async install() {
-      if (clusters() !== undefined && installedVersions().length > 0) return;
-      if (process.getuid?.() !== 0) {
-        throw new StackError(name, 'PostgreSQL is not installed; run `sudo apt-get install -y postgresql` and retry');
-      }
-      console.log(`${name}: installing PostgreSQL from Debian (first time only)`);
-      try {
-        runLogged('apt-get', ['update', '-q'], installLog);
-        runLogged('apt-get', ['install', '-y', '-q', 'postgresql'], installLog, {
-          ...process.env,
-          DEBIAN_FRONTEND: 'noninteractive',
-        });
-      } catch (error) {
-        throw new StackError(name, `apt-get install postgresql failed: ${(error as Error).message}`, installLog);
-      }
+      // The package itself comes with the stack's other system packages (system-packages.ts).
     },
     async start() {
       let current = cluster();

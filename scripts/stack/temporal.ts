@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -10,9 +9,12 @@ import type { StackPaths } from '../../common/stack-paths';
 import { DEFAULT_CODEC_SERVER_PORT } from '../../client/codec-server/codec-server-config';
 import { isPortOpen, portHolder, waitUntil } from './ports';
 import { StackError } from './stack-error';
+import { goCommand, type GoCommand } from './go-toolchain';
 
 /** Newer tags carry a replace directive that `go install` refuses, so this one is pinned. */
 export const TEMPORAL_CLI_VERSION = '1.5.1';
+/** The go directive of that tag's go.mod: the oldest Go that builds it. */
+const TEMPORAL_CLI_GO = '1.25.0';
 const FRONTEND_PORT = 7233;
 const UI_PORT = 8233;
 const NAMESPACE = 'default';
@@ -81,14 +83,16 @@ export function temporalComponent(paths: StackPaths): Component {
     logFile,
     async install() {
       if (installedVersion() === TEMPORAL_CLI_VERSION) return;
-      const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-      if (go.status !== 0) {
-        throw new StackError(name, 'the Temporal CLI is not installed and Go is missing to build it; install Go 1.22+');
-      }
-      console.log(`${name}: building the Temporal CLI v${TEMPORAL_CLI_VERSION} with go install (first time only)`);
+      let go: GoCommand;
       try {
-        runLogged('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], logFile, {
-          ...process.env,
+        go = goCommand(TEMPORAL_CLI_GO, paths.cacheDir, logFile);
+      } catch (error) {
+        throw new StackError(name, `cannot build the Temporal CLI: ${(error as Error).message}`, logFile);
+      }
+      console.log(`${name}: building the Temporal CLI v${TEMPORAL_CLI_VERSION} with ${go.how} (first time only)`);
+      try {
+        runLogged(go.command, ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_VERSION}`], logFile, {
+          ...go.env,
           CGO_ENABLED: '0',
           GOBIN: path.dirname(binary),
         });
