@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { TOPICS } from '../../common/contract';
 import { parseRequest } from '../../client/bridge/request-messages';
+import { fuzzSeed } from '../fuzz-seed';
 
 const LIMIT = 65_536;
 const whole = {
@@ -143,7 +144,7 @@ describe('parseRequest', () => {
           return parsed.ok === false || parsed.request.tenantId === key;
         },
       ),
-      { numRuns: 2_000 },
+      { numRuns: 2_000, seed: fuzzSeed('parseRequest with random messages') },
     );
   });
 });

@@ -115,12 +115,10 @@ describe('deletion_certificates', () => {
 
   it('the database itself refuses TRUNCATE', async () => {
     await issue('refuse-truncate');
-    const before = await pool.query('SELECT count(*)::int AS n FROM deletion_certificates');
+    // Inside a transaction that is rolled back either way, so only the refusal itself can tell.
     await expect(rolledBack((client) => client.query('TRUNCATE deletion_certificates'))).rejects.toThrow(
       'deletion_certificates is append-only: TRUNCATE refused',
     );
-    const after = await pool.query('SELECT count(*)::int AS n FROM deletion_certificates');
-    expect(after.rows[0].n).toBeGreaterThanOrEqual(before.rows[0].n);
   });
 
   it('issues one certificate per run key: a retry gets the same one back', async () => {

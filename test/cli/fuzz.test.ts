@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { runInProcess } from './run-in-process';
 import { looksLikeCrash, tdel, UNREACHABLE_ENV } from './run-tdel';
+import { fuzzSeed } from '../fuzz-seed';
 
 jest.setTimeout(180_000);
 
@@ -87,7 +88,7 @@ describe('tdel with random arguments', () => {
         if (code !== 0) expect(stderr.length).toBeGreaterThan(0);
         checkJson(args, stdout);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: fuzzSeed('tdel with random arguments') },
     );
     // The vectors reach past argument parsing: some fail on usage, others get as far as the (absent) servers.
     expect(codes).toEqual(new Set([0, 2, 3]));

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { loadConfig } from '../../common/config';
 import { runInProcess } from './run-in-process';
 import { looksLikeCrash } from './run-tdel';
+import { fuzzSeed } from '../fuzz-seed';
 
 jest.setTimeout(180_000);
 
@@ -104,7 +105,7 @@ describe('tdel inventory import with random files', () => {
         const last = new Map(rows.map((r) => [`${r.tenantId}/${r.serviceInstanceId}`, r.baseUrl]));
         for (const [key, baseUrl] of last) expect(after).toContain(`${key} ${baseUrl}`);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed: fuzzSeed('tdel inventory import with random files') },
     );
     // Both outcomes were reached: valid files are written, not only refused.
     expect(codes).toEqual(new Set([0, 2]));

@@ -2,7 +2,7 @@
  * `tdel` as a user meets it, spawned as a process: help on every command, usage errors, and what it says when
  * Temporal or PostgreSQL cannot be reached. Needs no server: the addresses used have nothing listening.
  */
-import { json, looksLikeCrash, REPO, tdel, UNREACHABLE_ENV } from './run-tdel';
+import { json, looksLikeCrash, tdel, UNREACHABLE_ENV } from './run-tdel';
 
 jest.setTimeout(120_000);
 
@@ -46,7 +46,6 @@ describe('tdel --help', () => {
     const viaNpm = await tdel(['run', '--silent', 'tdel', '--', 'status', '--help'], { command: ['npm'] });
     expect(viaNpm.code).toBe(0);
     expect(viaNpm.stdout).toContain('Usage: tdel status');
-    expect(REPO).toBeTruthy();
   });
 
   it('prints the version', async () => {
