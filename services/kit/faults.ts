@@ -9,6 +9,16 @@ import { z } from 'zod';
 
 const rate = z.number().min(0).max(1);
 const milliseconds = z.number().int().min(0).max(600_000);
+const retryAfterSeconds = z.number().int().min(0).max(3600);
+
+/** One scripted refusal: tests that must know which request fails (the first DELETE, say) cannot rely on a rate. */
+const scriptedAnswerSchema = z.strictObject({
+  status: z.number().int().min(400).max(599),
+  code: z.string().min(1).max(100).default('INJECTED'),
+  message: z.string().min(1).max(500).default('injected fault'),
+  /** Sent as Retry-After when set. */
+  retryAfterSeconds: retryAfterSeconds.optional(),
+});
 
 export const faultSettingsSchema = z
   .strictObject({
@@ -20,21 +30,25 @@ export const faultSettingsSchema = z
     rateLimitedRate: rate.default(0),
     /** Share answered 500. */
     errorRate: rate.default(0),
-    retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
+    retryAfterSeconds: retryAfterSeconds.default(1),
     /** Share that sleep hangMs (past a client's timeout) and then answer normally. */
     hangRate: rate.default(0),
     hangMs: milliseconds.default(30_000),
     /** In batched deletions: every attempt aborts, as a crash would, after this many committed batches; 0 = never. */
     crashAfterBatches: z.number().int().min(0).default(0),
+    /** The next tenant requests answer these, in order, one each (after latencyMs, before any rate is drawn). */
+    nextAnswers: z.array(scriptedAnswerSchema).max(100).default([]),
   })
   .refine((s) => s.unavailableRate + s.rateLimitedRate + s.errorRate + s.hangRate <= 1, {
     message: 'the rates together must not exceed 1',
   });
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
+/** What a caller may set: every knob has a default, so none is required. */
+export type FaultSettingsInput = z.input<typeof faultSettingsSchema>;
 
 export interface InjectedFailure {
-  status: 429 | 500 | 503;
+  status: number;
   code: string;
   message: string;
   retryAfterSeconds?: number;
@@ -52,7 +66,7 @@ export class FaultInjector {
   private current: FaultSettings;
 
   constructor(
-    initial: Partial<FaultSettings> = {},
+    initial: FaultSettingsInput = {},
     private readonly random: () => number = Math.random,
   ) {
     this.current = faultSettingsSchema.parse(initial);
@@ -72,6 +86,12 @@ export class FaultInjector {
   async beforeTenantRequest(): Promise<InjectedFailure | undefined> {
     const s = this.current;
     if (s.latencyMs > 0) await sleep(s.latencyMs);
+    // From the current settings, not `s`: another request may have taken an answer while this one slept.
+    const [scripted, ...rest] = this.current.nextAnswers;
+    if (scripted) {
+      this.current = { ...this.current, nextAnswers: rest };
+      return scripted;
+    }
     const draw = this.random();
     let bound = s.unavailableRate;
     if (draw < bound) {

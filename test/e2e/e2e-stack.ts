@@ -182,3 +182,73 @@ export async function topicMessages(topic: string, key: string, atLeast: number,
     await consumer.disconnect();
   }
 }
+
+/**
+ * Seeds a tenant on some instances of the fleet only: the inventory lists just those (with the dependencies among
+ * them), so that a test about one service waits for no other.
+ */
+export async function seedOn(fleet: RunningFleet, tenantId: string, records: number, serviceInstanceIds: string[]) {
+  return seedTenant({
+    tenantId,
+    records,
+    databaseUrl: config.DATABASE_URL,
+    registry: { url: fleet.registryUrl, secret },
+    instances: E2E_INSTANCES.filter((instance) => serviceInstanceIds.includes(instance.serviceInstanceId)),
+    baseUrls: Object.fromEntries(fleet.instances.map((i) => [i.serviceInstanceId, i.baseUrl])),
+    fileRoot,
+  });
+}
+
+/** An admin's call to one instance (legal holds, fault knobs), with a token for its service type; throws unless 2xx. */
+export async function adminCall(
+  fleet: RunningFleet,
+  serviceInstanceId: string,
+  method: 'GET' | 'PUT' | 'DELETE',
+  adminPath: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const instance = fleet.instances.find((i) => i.serviceInstanceId === serviceInstanceId)!;
+  const token = await mintServiceToken(secret, { audience: instance.serviceType, subject: 'e2e-admin' });
+  const response = await fetch(`${instance.baseUrl}${adminPath}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = (await response.json()) as Record<string, unknown>;
+  if (!response.ok)
+    throw new Error(`${method} ${adminPath} at ${serviceInstanceId}: ${response.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** Replaces every fault knob of one instance (see services/kit/faults.ts); `{}` turns them all off. */
+export async function setFaults(fleet: RunningFleet, serviceInstanceId: string, faults: Record<string, unknown>) {
+  return adminCall(fleet, serviceInstanceId, 'PUT', '/admin/faults', faults);
+}
+
+/** Rows of a tenant in one instance's database, by SQL, in every table with the tenant column. */
+export async function tenantRowsBySql(serviceInstanceId: string, tenantId: string): Promise<Record<string, number>> {
+  const instance = E2E_INSTANCES.find((i) => i.serviceInstanceId === serviceInstanceId)!;
+  const db = new pg.Pool({ connectionString: instanceDatabaseUrl(config.DATABASE_URL, instance), max: 1 });
+  try {
+    const { rows } = await db.query<{ name: string }>(
+      `SELECT c.table_name AS name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+        WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+          AND c.table_name NOT LIKE 'kit\\_%' ORDER BY 1`,
+    );
+    const counts: Record<string, number> = {};
+    for (const { name } of rows) {
+      const result = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${pg.escapeIdentifier(name)} WHERE tenant_id = $1`,
+        [tenantId],
+      );
+      counts[name] = Number(result.rows[0].n);
+    }
+    return counts;
+  } finally {
+    await db.end();
+  }
+}

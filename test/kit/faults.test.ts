@@ -16,6 +16,29 @@ describe('FaultInjector', () => {
     expect(await at(0.9)).toBeUndefined();
   });
 
+  it('answers the scripted refusals first, one request each and in order, then draws as before', async () => {
+    const faults = new FaultInjector(
+      {
+        errorRate: 1,
+        nextAnswers: [
+          { status: 503, code: 'UNAVAILABLE', message: 'warming up', retryAfterSeconds: 2 },
+          { status: 422 },
+        ],
+      },
+      () => 0,
+    );
+    expect(await faults.beforeTenantRequest()).toEqual({
+      status: 503,
+      code: 'UNAVAILABLE',
+      message: 'warming up',
+      retryAfterSeconds: 2,
+    });
+    expect(await faults.beforeTenantRequest()).toEqual({ status: 422, code: 'INJECTED', message: 'injected fault' });
+    expect(faults.settings.nextAnswers).toEqual([]);
+    expect(await faults.beforeTenantRequest()).toMatchObject({ status: 500 });
+    expect(() => faults.replace({ nextAnswers: [{ status: 200 }] })).toThrow();
+  });
+
   it('crashes after the configured number of committed batches', () => {
     const faults = new FaultInjector({ crashAfterBatches: 2 });
     expect(faults.crashDue(1)).toBe(false);
