@@ -1,16 +1,18 @@
-import { Context } from '@temporalio/activity';
 /**
  * delete, status, list, cancel and retry end to end: `tdel` spawned as a process against a private Temporal dev
  * server (the stack's temporal binary, started by the test) whose workers run the fake fleet's activities, so
  * workflows run without services and without meeting other developers' workers on the shared stack.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { FAILURE_TYPES, serviceFailure } from '../../activities/service-failures';
 import { tenantWorkflowId } from '../../common/contract';
 import type { TenantView } from '../../client/cli/tenant-view';
 import { untilCancelled } from '../workflows/fake-fleet';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
-import { json, looksLikeCrash, tdel as run, type TdelRun } from './run-tdel';
+import { until } from '../until';
+import { json, looksLikeCrash, REPO, TDEL, tdel as run, type TdelRun } from './run-tdel';
 
 jest.setTimeout(120_000);
 
@@ -20,7 +22,30 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => harness?.teardown());
 
-const tdel = (args: string[]) => run(args, { env: { TEMPORAL_ADDRESS: harness.env.address, TDEL_USER: 'cli-test' } });
+const cliEnv = () => ({ TEMPORAL_ADDRESS: harness.env.address, TDEL_USER: 'cli-test' });
+const tdel = (args: string[]) => run(args, { env: cliEnv() });
+
+/** `tdel` as a process whose stdout can be read while it runs (run-tdel's `tdel` hands it over at the end). */
+function tdelInBackground(args: string[]): { stdout(): string; done: Promise<TdelRun> } {
+  const child = spawn(TDEL, args, {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: '1', TDEL_POLL_MS: '200', ...cliEnv() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const done = new Promise<TdelRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { stdout: () => stdout, done };
+}
 
 function newTenant(): string {
   return `cli-${randomUUID().slice(0, 8)}`;
@@ -163,11 +188,15 @@ describe('tdel against a private Temporal server', () => {
     });
     expect(running.requests[0]).toMatchObject({ requestedBy: 'cli-test', wholeTenant: true, gdprMode: false });
 
-    const watching = tdel(['status', tenantId, '--watch']);
-    // Long enough for the CLI to start and draw its first frame even on a loaded machine.
-    await new Promise((resolve) => setTimeout(resolve, 8_000));
+    const watching = tdelInBackground(['status', tenantId, '--watch']);
+    // Released only once the watcher has drawn app-1 running, so that its output must show both states.
+    await until(
+      () => /app-1 {2}IN_PROGRESS/.test(watching.stdout()),
+      'tdel status --watch to draw app-1 IN_PROGRESS',
+      30_000,
+    );
     release();
-    const watched = await watching;
+    const watched = await watching.done;
     expectClean(watched);
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/app-1 {2}IN_PROGRESS/);

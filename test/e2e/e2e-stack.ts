@@ -252,3 +252,61 @@ export async function tenantRowsBySql(serviceInstanceId: string, tenantId: strin
     await db.end();
   }
 }
+
+/**
+ * startWorkers, but with the blast-radius cap and window at the configuration's defaults (50 whole-tenant starts in
+ * 24 h) where startWorkers lifts the cap: for the tests of the cap itself. The count is global (every test's
+ * whole-tenant starts land in one table), so such a test must leave the counter's table as it found it.
+ */
+export async function startWorkersWithDefaultBlastRadius(
+  fleet: RunningFleet,
+  guardRails: Partial<GuardRailSettings> = {},
+  workerConfig = e2eWorkerConfig(),
+) {
+  const defaults = loadConfig({});
+  const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
+  const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
+  const connection = await NativeConnection.connect(access.connection);
+  const registry = new RegistryClient(fleet.registryUrl, secret);
+  ensureLocalSigningKey();
+  const workers: Worker[] = await createWorkerPool({
+    connection,
+    namespace: access.namespace,
+    dataConverter: access.dataConverter,
+    config: workerConfig,
+    groups: [],
+    tenantActivities: {
+      ...createTenantActivities({
+        db,
+        publisher,
+        registry,
+        workerConfig,
+        guardRails: {
+          approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS,
+          gracePeriodSeconds: 0,
+          ...guardRails,
+        },
+        certificateSigner: loadSigningKey(),
+      }),
+      ...createGuardRailActivities({
+        db,
+        registry,
+        config: {
+          ...config,
+          BLAST_RADIUS_MAX_WHOLE_TENANT: defaults.BLAST_RADIUS_MAX_WHOLE_TENANT,
+          BLAST_RADIUS_WINDOW_HOURS: defaults.BLAST_RADIUS_WINDOW_HOURS,
+        },
+      }),
+    },
+    instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
+  });
+  const running = workers.map((worker) => worker.run());
+  return {
+    blastRadius: { max: defaults.BLAST_RADIUS_MAX_WHOLE_TENANT, windowHours: defaults.BLAST_RADIUS_WINDOW_HOURS },
+    async stop() {
+      workers.forEach((worker) => worker.shutdown());
+      await Promise.all(running);
+      await Promise.allSettled([connection.close(), publisher.close(), db.end()]);
+    },
+  };
+}
