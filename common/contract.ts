@@ -32,6 +32,14 @@ export function serviceTaskQueue(serviceType: string): string {
   return `service-deletion.${serviceType}`;
 }
 
+/**
+ * Where a service type's admission and dry-run previews wait: polled by the same workers as its deletion queue, with
+ * slots of their own, so that a preview never queues behind the type's running deletions (internal, not contract).
+ */
+export function servicePreviewTaskQueue(serviceType: string): string {
+  return `service-preview.${serviceType}`;
+}
+
 /** Search attributes and their Temporal index types, as registered on the server. */
 export const SEARCH_ATTRIBUTES = {
   TenantId: 'Keyword',

@@ -2,15 +2,16 @@ import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { ORCHESTRATION_TASK_QUEUE, serviceTaskQueue } from '../common/contract';
+import { ORCHESTRATION_TASK_QUEUE, servicePreviewTaskQueue, serviceTaskQueue } from '../common/contract';
 import { settingsFor, type WorkerConfig } from '../common/worker-config';
 import type { InstanceActivities } from '../activities/instance-activities';
 import type { GuardRailActivities } from '../activities/guard-rail-activities';
 import type { TenantActivities } from '../activities/tenant-activities';
 
 /**
- * The workers of some groups of the worker config: the orchestration queue and one worker per service type,
- * each with its own slots, so that one type's backlog never takes another's.
+ * The workers of some groups of the worker config: the orchestration queue and, per service type, one worker for
+ * its deletion queue and one for its preview queue, each with its own slots, so that one type's backlog never takes
+ * another's and a type's deletions never hold up its previews.
  */
 
 export interface WorkerPoolOptions {
@@ -80,6 +81,19 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
         taskQueue: serviceTaskQueue(type),
         activities: options.instanceActivities,
         maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
+        maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+      }),
+    );
+    // The type's previews (admission, dry runs) have their own queue and slots: on the deletion queue they waited
+    // for a slot behind deletions that hold theirs for a whole 202 poll loop, and every instance of a tenant waits
+    // for its previews. Activities only, as many slots as the type's deletions.
+    workers.push(
+      Worker.create({
+        connection,
+        namespace,
+        dataConverter,
+        taskQueue: servicePreviewTaskQueue(type),
+        activities: { previewInstance: options.instanceActivities.previewInstance },
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
       }),
     );

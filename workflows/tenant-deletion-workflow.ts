@@ -8,13 +8,14 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { serviceInstanceWorkflowId, serviceTaskQueue } from '../common/contract';
+import { serviceInstanceWorkflowId, servicePreviewTaskQueue, serviceTaskQueue } from '../common/contract';
 import type { DeletedCounts, DeletionStatus, TenantDeletionResult } from '../common/deletion-outcome';
 import { gdprDueAt } from '../common/gdpr-deadline';
 import {
@@ -73,6 +74,9 @@ export interface CarriedState {
 }
 
 export type TenantDeletionInput = DeletionRequest & { carried?: CarriedState };
+
+/** Previews ride their type's preview queue, not its deletion queue (see previewCounts). */
+const PREVIEW_QUEUE_PATCH = 'previews-on-preview-queue';
 
 /** Beyond this many instances, per-table counts stay in the ledger and the result carries totals only. */
 const DETAILED_COUNTS_LIMIT = 500;
@@ -316,12 +320,18 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     }
   }
 
-  /** Every target's preview, on its own service queue; a failed preview carries its reason. */
+  /**
+   * Every target's preview, on its service type's preview queue; a failed preview carries its reason. Admission
+   * waits for every preview of a request (the approval threshold needs the total), so on the type's deletion queue
+   * a saturated slow type held each tenant with an instance of it, fast instances included, until a slot came free
+   * from its running deletions. Previews recorded before the patch replay on the deletion queue, as they ran.
+   */
   function previewCounts(request: DeletionRequest, targets: PlannedInstance[]) {
+    const ownQueue = patched(PREVIEW_QUEUE_PATCH);
     return Promise.all(
       targets.map((target) =>
         proxyActivities<InstanceActivities>({
-          taskQueue: serviceTaskQueue(target.serviceType),
+          taskQueue: (ownQueue ? servicePreviewTaskQueue : serviceTaskQueue)(target.serviceType),
           startToCloseTimeout: `${loaded!.serviceTypes[target.serviceType].requestTimeoutSeconds * 2}s`,
           retry: { maximumAttempts: loaded!.serviceTypes[target.serviceType].retry.maxAttempts },
         })

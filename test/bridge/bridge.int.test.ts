@@ -9,9 +9,11 @@ import { temporalAccess } from '../../common/temporal-connection';
 import { startBridge, type RunningBridge } from '../../client/bridge/bridge';
 import { loadBridgeConfig } from '../../client/bridge/bridge-config';
 import { BridgeMetrics } from '../../client/bridge/bridge-metrics';
+import type { DlqCode } from '../../client/bridge/request-messages';
 import type { TenantDeletionResult } from '../../common/deletion-outcome';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
 import { skipRequestBacklog, startAtEnd } from '../../scripts/kafka-backlog';
+import { fuzzSeed } from '../fuzz-seed';
 import { until } from '../until';
 
 /** The bridge on the real Kafka broker, handing over to a private Temporal server running the fake fleet. */
@@ -25,7 +27,7 @@ let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
 let producer: Producer;
 let admin: Admin;
 let dlq: Consumer;
-const dlqRecords: { error: { code: string }; source: { key: string | null; offset: string } }[] = [];
+const dlqRecords: { error: { code: string }; source: { key: string | null; partition: number; offset: string } }[] = [];
 
 async function bridgeFor(groupId: string, temporalAddress: string, fresh = true): Promise<RunningBridge> {
   // A new test group starts at the end of the request topics, not at the shared broker's backlog.
@@ -66,6 +68,74 @@ function oneInstance(tenantId: string, traceId: string, serviceInstanceId: strin
       },
     }),
   };
+}
+
+/**
+ * The DLQ codes a malformed request message earns. The contract's UNAUTHENTICATED, FORBIDDEN and STALE are not among
+ * them because the bridge does not produce them (it reads no `authorization` and checks no message age);
+ * HANDOVER_REJECTED takes Temporal refusing a valid request, UNKNOWN_TOPIC a topic the bridge does not subscribe to.
+ */
+const FUZZED_CODES = ['INVALID_JSON', 'INVALID_MESSAGE', 'KEY_MISMATCH', 'TOO_LARGE'] as const satisfies DlqCode[];
+type FuzzedCode = (typeof FUZZED_CODES)[number];
+interface Fuzzed {
+  value: string;
+  code: FuzzedCode;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Malformed whole-tenant request messages for tenant `key`, each with the DLQ code its fault calls for. */
+function malformedMessage(key: string): fc.Arbitrary<Fuzzed> {
+  const valid = JSON.parse(wholeTenant(key, 'tr-f').value);
+  const withPayload = (payload: object) => JSON.stringify({ ...valid, payload: { ...valid.payload, ...payload } });
+  const otherTenant = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/).filter((id) => id !== key);
+  return fc.oneof(
+    // Text: not JSON at all, or JSON that is no message ("0", "true", "\"\"").
+    fc
+      .string({ maxLength: 200 })
+      .map((value): Fuzzed => ({ value, code: isJson(value) ? 'INVALID_MESSAGE' : 'INVALID_JSON' })),
+    fc.json({ maxDepth: 3 }).map((value): Fuzzed => ({ value, code: 'INVALID_MESSAGE' })),
+    fc
+      .record({ traceId: fc.string(), key: fc.constant(key), payload: fc.object() })
+      .map((o): Fuzzed => ({ value: JSON.stringify(o), code: 'INVALID_MESSAGE' })),
+    // A real request with fields gone wrong; only a well-formed one naming another tenant is a key mismatch.
+    fc
+      .record({
+        tenantId: fc.constantFrom(key, 'other-tenant', "x'; DROP TABLE tenants;--", '../../etc/passwd', 'a'.repeat(65)),
+        gdprMode: fc.constantFrom(true, 'true', 1, null),
+        timestamp: fc.constantFrom(valid.payload.timestamp as string, '2026-02-11', 'yesterday'),
+      })
+      .filter((p) => !(p.tenantId === key && p.gdprMode === true && p.timestamp.endsWith('Z')))
+      .map((p): Fuzzed => ({
+        value: withPayload(p),
+        code:
+          p.tenantId === 'other-tenant' && p.gdprMode === true && p.timestamp.endsWith('Z')
+            ? 'KEY_MISMATCH'
+            : 'INVALID_MESSAGE',
+      })),
+    // Well-formed, but the envelope key or the payload names another tenant than the Kafka key.
+    fc
+      .oneof(
+        otherTenant.map((other) => JSON.stringify({ ...valid, key: other })),
+        otherTenant.map((other) => withPayload({ tenantId: other })),
+        otherTenant.map((other) =>
+          JSON.stringify({ ...valid, key: other, payload: { ...valid.payload, tenantId: other } }),
+        ),
+      )
+      .map((value): Fuzzed => ({ value, code: 'KEY_MISMATCH' })),
+    // Anything past the size limit is refused for its size before it is read.
+    fc.record({ pad: fc.integer({ min: 65_537, max: 70_000 }), json: fc.boolean() }).map(({ pad, json }): Fuzzed => ({
+      value: json ? JSON.stringify({ ...valid, pad: 'x'.repeat(pad) }) : 'x'.repeat(pad),
+      code: 'TOO_LARGE',
+    })),
+  );
 }
 
 /** Committed offsets of a group equal the end of every partition: nothing left to read. */
@@ -190,57 +260,34 @@ describe('the Kafka bridge', () => {
     }
   }, 120_000);
 
-  it('dead-letters 1,000 malformed messages with reasons, stays alive, and catches up', async () => {
+  it('dead-letters 1,000 malformed messages, each with the code its fault calls for, stays alive, and catches up', async () => {
+    const seed = fuzzSeed('bridge DLQ fuzz');
     const groupId = `bridge-test-${run}-fuzz`;
     const bridge = await bridgeFor(groupId, harness.env.address);
     try {
       const key = `fuzz-${run}`;
-      const valid = JSON.parse(wholeTenant(key, 'tr-f').value);
-      const malformed = fc.sample(
-        fc.oneof(
-          fc.string({ maxLength: 200 }),
-          fc.json({ maxDepth: 3 }),
-          fc
-            .record({ traceId: fc.string(), key: fc.constant(key), payload: fc.object() })
-            .map((o) => JSON.stringify(o)),
-          fc
-            .record({
-              tenantId: fc.constantFrom(
-                key,
-                'other-tenant',
-                "x'; DROP TABLE tenants;--",
-                '../../etc/passwd',
-                'a'.repeat(65),
-              ),
-              gdprMode: fc.constantFrom(true, 'true', 1, null),
-              timestamp: fc.constantFrom('2026-02-11T12:00:00Z', '2026-02-11', 'yesterday'),
-            })
-            .filter((p) => !(p.tenantId === key && p.gdprMode === true && p.timestamp.endsWith('Z')))
-            .map((p) => JSON.stringify({ ...valid, payload: { ...valid.payload, ...p } })),
-          fc.constant(JSON.stringify({ ...valid, pad: 'x'.repeat(66_000) })),
-        ),
-        1_000,
-      );
+      const malformed = fc.sample(malformedMessage(key), { numRuns: 1_000, seed });
+      // Where each message landed, so that its DLQ record (which names its source offset) meets its expected code.
+      const expectedAt = new Map<string, FuzzedCode>();
       // Small batches: a few oversized messages must not push a batch past the broker's own limit.
       for (let i = 0; i < malformed.length; i += 10) {
-        await producer.send({
+        const batch = malformed.slice(i, i + 10);
+        const [landed] = await producer.send({
           topic: TOPICS.tenantDeletionRequest,
-          messages: malformed.slice(i, i + 10).map((value) => ({ key, value })),
+          messages: batch.map(({ value }) => ({ key, value })),
         });
+        batch.forEach(({ code }, n) =>
+          expectedAt.set(`${landed.partition}:${BigInt(landed.baseOffset!) + BigInt(n)}`, code),
+        );
       }
       await until(() => dlqRecords.filter((r) => r.source.key === key).length >= 1_000, '1,000 DLQ records', 120_000);
       const mine = dlqRecords.filter((r) => r.source.key === key);
       expect(mine).toHaveLength(1_000);
-      expect(new Set(mine.map((r) => r.error.code))).toEqual(
-        new Set(
-          ['INVALID_JSON', 'INVALID_MESSAGE', 'KEY_MISMATCH', 'TOO_LARGE'].filter((code) =>
-            mine.some((r) => r.error.code === code),
-          ),
-        ),
-      );
-      expect(
-        mine.every((r) => ['INVALID_JSON', 'INVALID_MESSAGE', 'KEY_MISMATCH', 'TOO_LARGE'].includes(r.error.code)),
-      ).toBe(true);
+      const got = mine.map((r) => ({ at: `${r.source.partition}:${r.source.offset}`, code: r.error.code }));
+      expect(new Set(got.map((r) => r.at)).size).toBe(1_000);
+      expect(got.filter((r) => r.code !== expectedAt.get(r.at))).toEqual([]);
+      // Every code a malformed request can earn was earned by some of these messages, whatever the seed.
+      expect([...new Set(got.map((r) => r.code))].sort()).toEqual([...FUZZED_CODES].sort());
       expect(bridge.health().ok).toBe(true);
       await until(async () => (await lag(groupId)) === 0, 'the lag back to zero', BRIDGE_WAIT_MS);
       expect(harness.fleet.calls.filter((c) => c.tenantId === key)).toEqual([]);
