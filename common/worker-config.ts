@@ -35,7 +35,11 @@ export type ServiceTypeSettings = z.infer<typeof serviceTypeSettingsSchema>;
 export const orchestrationSettingsSchema = z.object({
   /** Temporal refuses more than 2,000 pending children per workflow. */
   maxChildrenInFlight: positiveInt.max(1_900).default(200),
-  holdRecheckSeconds: positiveInt.default(30),
+  /** A held instance re-checks after this, doubling each time up to holdRecheckMaxSeconds. */
+  holdRecheckSeconds: z.number().positive().default(30),
+  holdRecheckMaxSeconds: z.number().positive().default(3_600),
+  /** A held instance's run hands over to a new one beyond this many events (or when Temporal suggests it). */
+  holdContinueAsNewAfterEvents: positiveInt.min(100).default(2_000),
   continueAsNewAfterEvents: positiveInt.default(8_000),
   maxConcurrentWorkflowTasks: positiveInt.default(50),
   maxConcurrentActivities: positiveInt.default(50),

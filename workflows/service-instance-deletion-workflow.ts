@@ -2,8 +2,10 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   sleep,
@@ -26,8 +28,24 @@ export interface InstanceDeletionInput {
   requestIds: string[];
   idempotencyKey: string;
   holdRecheckSeconds: number;
+  /** The re-check interval doubles up to this; absent in inputs of runs started before it existed. */
+  holdRecheckMaxSeconds?: number;
+  /** A long hold continues as new beyond this many events, so no history grows without bound. */
+  holdContinueAsNewAfterEvents?: number;
   settings: ServiceTypeSettings;
+  /** What an earlier run of this instance's deletion hands over when a hold made it continue as new. */
+  carried?: HeldState;
 }
+
+interface HeldState {
+  attempts: number;
+  startedAt: number;
+  nextRecheckSeconds: number;
+}
+
+/** Runs of a long hold continue as new at this many events unless the input says otherwise. */
+const DEFAULT_HOLD_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
+const DEFAULT_HOLD_RECHECK_MAX_SECONDS = 3_600;
 
 export interface InstanceDeletionOutcome {
   status: Extract<InstanceDeletionStatus, 'COMPLETED' | 'FAILED' | 'CANCELLED'>;
@@ -55,7 +73,7 @@ export async function ServiceInstanceDeletionWorkflow(input: InstanceDeletionInp
       nonRetryableErrorTypes: NON_RETRYABLE_FAILURE_TYPES,
     },
   });
-  const started = Date.now();
+  const started = input.carried?.startedAt ?? Date.now();
   const target = {
     tenantId: input.tenantId,
     serviceInstanceId: input.serviceInstanceId,
@@ -76,11 +94,21 @@ export async function ServiceInstanceDeletionWorkflow(input: InstanceDeletionInp
     };
   };
 
-  let attempts = 0;
-  let onHold = false;
+  let attempts = input.carried?.attempts ?? 0;
+  // A run continued from a held one starts held: the parent already knows.
+  let onHold = input.carried !== undefined;
+  let recheckSeconds = input.carried?.nextRecheckSeconds ?? input.holdRecheckSeconds;
+  // Set once a hold is met with the back-off in place: from then on re-checks write no status events.
+  let backsOff = input.carried !== undefined;
+  let shown: InstanceDeletionStatus | undefined;
+  const show = (status: InstanceDeletionStatus, details: string) => {
+    if (status === shown) setCurrentDetails(`**${status}**: ${details}`);
+    else setStatus(status, details);
+    shown = status;
+  };
   for (;;) {
     try {
-      setStatus('IN_PROGRESS', `deleting from ${input.serviceType} at ${input.baseUrl}`);
+      if (!(backsOff && onHold)) setStatus('IN_PROGRESS', `deleting from ${input.serviceType} at ${input.baseUrl}`);
       const result = await activities.deleteInstance({
         ...target,
         requestIds: input.requestIds,
@@ -95,14 +123,41 @@ export async function ServiceInstanceDeletionWorkflow(input: InstanceDeletionInp
       if (failure?.type === FAILURE_TYPES.legalHold) {
         // A hold is not a failure: no attempt is spent, and the instance waits, visibly, until it is lifted.
         attempts -= 1;
-        onHold = true;
-        setStatus('ON_HOLD', `${failure.message}; re-checking every ${input.holdRecheckSeconds} s`);
-        await tellParent(input.serviceInstanceId, true, failure.message);
+        backsOff = patched('hold-backoff');
+        if (!backsOff) {
+          // Runs started before the back-off keep their recorded behaviour: a fixed interval, the parent told each time.
+          onHold = true;
+          setStatus('ON_HOLD', `${failure.message}; re-checking every ${input.holdRecheckSeconds} s`);
+          await tellParent(input.serviceInstanceId, true, failure.message);
+          try {
+            await sleep(`${input.holdRecheckSeconds}s`);
+          } catch (sleepError) {
+            if (isCancellation(sleepError)) return settleCancelled(activities, target, attempts, outcome);
+            throw sleepError;
+          }
+          continue;
+        }
+        // Holds last days or months: re-checks back off, the parent hears of changes only (its signal count is
+        // capped at 10,000 a run), and the history is handed to a new run before it grows large.
+        show('ON_HOLD', `${failure.message}; next re-check in ${recheckSeconds} s`);
+        if (!onHold) {
+          onHold = true;
+          await tellParent(input.serviceInstanceId, true, failure.message);
+        }
         try {
-          await sleep(`${input.holdRecheckSeconds}s`);
+          await sleep(recheckSeconds * 1_000);
         } catch (sleepError) {
           if (isCancellation(sleepError)) return settleCancelled(activities, target, attempts, outcome);
           throw sleepError;
+        }
+        recheckSeconds = Math.min(recheckSeconds * 2, input.holdRecheckMaxSeconds ?? DEFAULT_HOLD_RECHECK_MAX_SECONDS);
+        const info = workflowInfo();
+        const budget = input.holdContinueAsNewAfterEvents ?? DEFAULT_HOLD_CONTINUE_AS_NEW_AFTER_EVENTS;
+        if (info.continueAsNewSuggested || info.historyLength > budget) {
+          await continueAsNew<typeof ServiceInstanceDeletionWorkflow>({
+            ...input,
+            carried: { attempts, startedAt: started, nextRecheckSeconds: recheckSeconds },
+          });
         }
         continue;
       }
@@ -124,7 +179,9 @@ function setStatus(status: InstanceDeletionStatus, details: string): void {
 async function tellParent(serviceInstanceId: string, onHold: boolean, reason: string | null): Promise<void> {
   const parent = workflowInfo().parent;
   if (!parent) return;
-  await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(instanceHoldSignal, {
+  // The parent's workflow id alone reaches its current run, also after a reset or a continue-as-new.
+  const runId = patched('hold-signal-to-current-run') ? undefined : parent.runId;
+  await getExternalWorkflowHandle(parent.workflowId, runId).signal(instanceHoldSignal, {
     serviceInstanceId,
     onHold,
     reason,

@@ -143,6 +143,8 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     if (!instance || TERMINAL.has(instance.status)) return;
     instance.status = onHold ? 'ON_HOLD' : 'IN_PROGRESS';
     instance.lastError = reason;
+    // The main loop does not wake for a hold, so DeletionStatus would not show one; runs recorded before stay as they ran.
+    if (patched('parent-shows-hold')) showStatus();
   });
   setHandler(progressQuery, () => {
     const list = [...instances.values()];
@@ -403,6 +405,8 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
               requestIds: [...instance.requestIds],
               idempotencyKey: `${instance.requestIds[0]}:${instance.run}`,
               holdRecheckSeconds: loaded!.orchestration.holdRecheckSeconds,
+              holdRecheckMaxSeconds: loaded!.orchestration.holdRecheckMaxSeconds,
+              holdContinueAsNewAfterEvents: loaded!.orchestration.holdContinueAsNewAfterEvents,
               settings,
             },
           ],

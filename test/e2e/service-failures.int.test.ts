@@ -299,24 +299,21 @@ describe('a deletion meeting a failing service, on the real stack and fleet', ()
     expect(Object.values(deletedCounts).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
   }, 60_000);
 
-  // Known bug: CONTRACT.md says the parent's DeletionStatus shows ON_HOLD while any of its instances waits on a legal
-  // hold, and its progress query does, but the attribute stays IN_PROGRESS: the hold signal's handler changes the
-  // state without waking the loop that upserts it (workflows/tenant-deletion-workflow.ts, instanceHoldSignal).
-  // When that is fixed this test fails: make it an `it`.
-  it.failing(
-    '(known bug) shows ON_HOLD in the tenant workflow’s DeletionStatus search attribute while its instance waits on a legal hold',
-    async () => {
-      const tenantId = uniqueTenant('hold-attr');
-      await seedOn(fleet, tenantId, RECORDS, [SERVICE]);
-      const { handle } = await requestUnderHold(tenantId);
-      await until(
-        async () => (await handle.describe()).typedSearchAttributes.get(DELETION_STATUS) === 'ON_HOLD',
-        'the tenant workflow’s DeletionStatus to show ON_HOLD',
-        5_000,
-      );
-    },
-    60_000,
-  );
+  it('shows ON_HOLD in the tenant workflow’s DeletionStatus search attribute while its instance waits on a legal hold, and COMPLETED once it is lifted and the deletion ends', async () => {
+    const tenantId = uniqueTenant('hold-attr');
+    await seedOn(fleet, tenantId, RECORDS, [SERVICE]);
+    const { handle } = await requestUnderHold(tenantId);
+    const shown = async () => (await handle.describe()).typedSearchAttributes.get(DELETION_STATUS);
+    await until(
+      async () => (await shown()) === 'ON_HOLD',
+      'the tenant workflow’s DeletionStatus to show ON_HOLD',
+      5_000,
+    );
+    await adminCall(fleet, SERVICE, 'DELETE', `/admin/legal-holds/${tenantId}`);
+    holds.delete(tenantId);
+    expect((await finished(handle)).status).toBe('COMPLETED');
+    expect(await shown()).toBe('COMPLETED');
+  }, 60_000);
 
   it('fails the instance as under-deletion when a writer adds the tenant’s rows while it deletes, and `tdel retry` after the writer stopped completes it with a zero preview', async () => {
     const tenantId = uniqueTenant('writer');
