@@ -6,6 +6,7 @@ import pg from 'pg';
 import { InvalidKeyError, loadSigningKey, MissingSigningKeyError } from '../common/certificates/signing-key';
 import { ConfigError, loadConfig } from '../common/config';
 import { kafkaPublisher } from '../common/kafka-client';
+import { servicePreviewTaskQueue, serviceTaskQueue } from '../common/contract';
 import { missingSearchAttributes } from '../common/search-attribute-check';
 import { MissingSecretError, resolveServiceTokenSecret } from '../common/service-token-secret';
 import { temporalAccess } from '../common/temporal-connection';
@@ -84,7 +85,7 @@ const program = new Command('worker')
       instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
     });
     console.log(
-      `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.map((type) => `service-deletion.${type}`)].join(', ')}` +
+      `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.flatMap((type) => [serviceTaskQueue(type), servicePreviewTaskQueue(type)])].join(', ')}` +
         (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : '') +
         (certificateSigner ? `; certificates signed with key ${certificateSigner.keyId}` : '') +
         `; ${temporal.description}`,
