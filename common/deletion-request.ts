@@ -35,7 +35,8 @@ export const deletionRequestSchema = z.object({
 export type DeletionRequest = z.infer<typeof deletionRequestSchema>;
 
 /** `cancel` and `retryFailed` name the instances they apply to, or none for the whole tenant. */
-export const instanceSelectionSchema = z.object({ instances: z.array(identifier).min(1).optional() });
+/** Strict: `{ "instance": ["pos-2"] }` is a typo to refuse, not a whole-tenant selection. */
+export const instanceSelectionSchema = z.strictObject({ instances: z.array(identifier).min(1).optional() });
 
 export type InstanceSelection = z.infer<typeof instanceSelectionSchema>;
 

@@ -21,6 +21,7 @@ import { gdprDueAt } from '../common/gdpr-deadline';
 import {
   approvalSchema,
   deletionRequestSchema,
+  instanceSelectionSchema,
   type Approval,
   type DeletionRequest,
   type InstanceSelection,
@@ -131,8 +132,23 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
     if (requests.has(parsed.data.requestId) || incoming.some((r) => r.requestId === parsed.data.requestId)) return;
     incoming.push(parsed.data);
   });
-  setHandler(cancelSignal, (selection) => void cancels.push(selection ?? {}));
-  setHandler(retryFailedSignal, (selection) => void retries.push(selection ?? {}));
+  /** A malformed selection (an unknown field, ids that are not ids) is ignored, never widened to the whole tenant. */
+  function selectionOf(signal: string, selection: unknown): InstanceSelection | undefined {
+    const parsed = instanceSelectionSchema.safeParse(selection ?? {});
+    if (parsed.success) return parsed.data;
+    // Runs recorded before this check took such a selection as it came; they replay that way.
+    if (!patched('strict-instance-selections')) return (selection ?? {}) as InstanceSelection;
+    log.warn(`ignored a malformed ${signal} signal`, { tenantId, issues: parsed.error.issues.map((i) => i.message) });
+    return undefined;
+  }
+  setHandler(cancelSignal, (selection) => {
+    const valid = selectionOf('cancel', selection);
+    if (valid) cancels.push(valid);
+  });
+  setHandler(retryFailedSignal, (selection) => {
+    const valid = selectionOf('retryFailed', selection);
+    if (valid) retries.push(valid);
+  });
   setHandler(approveSignal, (approval) => {
     const parsed = approvalSchema.safeParse(approval);
     if (parsed.success) approvals.push(parsed.data);

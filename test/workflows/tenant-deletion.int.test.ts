@@ -146,6 +146,29 @@ describe('TenantDeletionWorkflow', () => {
     expect(harness.fleet.finalizations.filter((f) => f.tenantId === tenantId)).toEqual([]);
   });
 
+  it('ignores cancel and retryFailed signals with a malformed selection instead of widening them to the whole tenant', async () => {
+    const tenantId = newTenant();
+    harness.fleet.addTenant(tenantId, [['db-1']]);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    harness.fleet.behave(tenantId, 'db-1', async () => {
+      await gate;
+      return { rows: 3 };
+    });
+    const handle = await requestDeletion(harness.client, request(tenantId));
+    await until(() => harness.fleet.startedAt(tenantId, 'db-1') < Infinity, 'db-1 to start');
+    // A typo'd field, a bare string, ids that are not identifiers: each as the Web UI or a script might send it.
+    for (const malformed of [{ instance: ['db-1'] }, { instances: 'db-1' }, { instances: ['db 1; DROP'] }]) {
+      await handle.signal(cancelSignal, malformed as never);
+      await handle.signal(retryFailedSignal, malformed as never);
+    }
+    expect((await handle.query(progressQuery)).status).toBe('IN_PROGRESS');
+    release();
+    const result = await handle.result();
+    expect(result.status).toBe('COMPLETED');
+    expect(result.instances[0]).toMatchObject({ serviceInstanceId: 'db-1', status: 'COMPLETED', attempts: 1 });
+  });
+
   it('waits on a legal hold, visibly ON_HOLD, without spending attempts', async () => {
     const tenantId = newTenant();
     harness.fleet.addTenant(tenantId, [['db-1']]);
