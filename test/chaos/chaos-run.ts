@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { tenantWorkflowId } from '../../common/contract';
+import { serviceInstanceWorkflowId, tenantWorkflowId } from '../../common/contract';
 import { mintServiceToken } from '../../common/service-token';
 import { resolveServiceTokenSecret } from '../../common/service-token-secret';
 import { stackPaths } from '../../common/stack-paths';
@@ -16,37 +17,51 @@ import { httpOk, ProcessGroup, type StartedProcess } from '../../scripts/process
 import { localStack } from '../../scripts/stack/stack';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
 import { baseUrl, FLEET_INSTANCES, registryUrl } from '../../services/fleet/topology';
+import { bridgeKillEvidence } from './bridge-kill';
+import { failuresOf, type ChaosSummary } from './chaos-summary';
+import { HoldWatch, legalHoldEvidence } from './hold-watch';
+import { finalizationEvidence, lifecycleEndOffsets } from './lifecycle-events';
+import { processIdentities } from './process-identities';
+import { retryAfterEvidence } from './retry-after';
+import { rowChanges, rowsOf, TenantRowCounter, type TenantRows } from './tenant-rows';
+import { runningDeletions, workerKillEvidence, type RunningDeletion } from './worker-kill';
+import { workflowFacts } from './workflow-histories';
 
 /**
  * Many tenants deleted through Kafka while the suite kills and restarts what it can: workers (SIGKILL), the
  * bridge (SIGKILL), the Temporal server and the Kafka broker (restarted with their data), with 20% 503s and some
  * hangs in the fleet and one tenant under a legal hold for a while. Then it checks that nothing was lost, doubled
- * or over-deleted.
+ * or over-deleted, and that every fault had its effect: the worker died mid-deletion, the bridge mid-hand-over,
+ * the held tenant showed ON_HOLD and kept its rows until the lift, retries waited out Retry-After. Rows are counted
+ * with SQL in the instances' databases, never through the services under test.
  */
 
 export interface ChaosOptions {
+  /** At least 2: the bridge is killed while the last quarter of them are still in the topic. */
   tenants: number;
   recordsPerTenant: number;
   neighbours: number;
-  /** Milliseconds after the requests when each fault fires. */
+  /** Milliseconds after the requests when each fault fires (the kills wait for work in flight, up to a limit). */
   schedule: { killWorker: number; killBridge: number; restartTemporal: number; restartKafka: number; liftHold: number };
   timeLimitMs: number;
   log: (line: string) => void;
 }
 
-export interface ChaosSummary {
-  tenants: number;
-  terminal: number;
-  rowsLeftInDeletedTenants: number;
-  neighbourRowsChanged: number;
-  doubleFinalizations: number;
-  lostRequests: number;
-  faults: string[];
-  durationMs: number;
-  ok: boolean;
-}
+export type { ChaosSummary } from './chaos-summary';
 
 const BRIDGE_PORT = 9466;
+/** The Retry-After every injected 503 names; the histories must show no retry sooner. */
+const RETRY_AFTER_SECONDS = 1;
+/** Every tenant request waits this long first, so that a deletion attempt lasts at least this long. */
+const SERVICE_LATENCY_MS = 150;
+/** An attempt that started at most this long ago is certainly still running (it lasts SERVICE_LATENCY_MS at least). */
+const FRESH_ATTEMPT_MS = 100;
+const HELD_INSTANCE = 'orders-1';
+/** How long a kill waits for work in flight, and the lift for the hold to show, past their scheduled time. */
+const WAIT_FOR_WORK_MS = 30_000;
+const WAIT_FOR_HOLD_MS = 120_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function adminPut(secret: string, serviceType: string, url: string, body?: unknown): Promise<void> {
   const token = await mintServiceToken(secret, { audience: serviceType, subject: 'chaos' });
@@ -61,19 +76,15 @@ async function adminPut(secret: string, serviceType: string, url: string, body?:
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
 }
 
-async function previewTotal(secret: string, tenantId: string): Promise<number> {
-  let total = 0;
+async function setFaults(secret: string, settings: Record<string, number>): Promise<void> {
   for (const instance of FLEET_INSTANCES) {
-    const token = await mintServiceToken(secret, { audience: instance.serviceType, subject: 'chaos' });
-    const response = await fetch(`${baseUrl(instance)}/tenant/${tenantId}/deletion-preview`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    total += ((await response.json()) as { total: number }).total;
+    await adminPut(secret, instance.serviceType, `${baseUrl(instance)}/admin/faults`, settings);
   }
-  return total;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
+  if (options.tenants < 2)
+    throw new Error('a chaos run needs at least 2 tenants: one is requested during the bridge kill');
   const paths = stackPaths();
   if (spawnSync('npm', ['run', '--silent', 'stack:up'], { cwd: paths.repoDir, stdio: 'ignore' }).status !== 0) {
     throw new Error('the local stack did not come up: run `npm run stack:up` and read what it says');
@@ -99,187 +110,256 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   );
   const workerEnv = { WORKER_CONFIG: workerConfigFile, BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000' };
   const processes = new ProcessGroup(paths.repoDir, paths.logDir);
-  const startWorker = () =>
-    processes.start('chaos-worker', 'worker', workerEnv, (log) => log.includes('workers polling'));
-  const startBridge = () =>
-    processes.start('chaos-bridge', 'bridge', { BRIDGE_GROUP_ID: `chaos-${run}` }, () =>
+  const startWorker = (name: string) =>
+    processes.start(name, 'worker', workerEnv, (log) => log.includes('workers polling'));
+  const startBridge = (name: string) =>
+    processes.start(name, 'bridge', { BRIDGE_GROUP_ID: `chaos-${run}` }, () =>
       httpOk(`http://localhost:${BRIDGE_PORT}/healthz`),
     );
   const faults: string[] = [];
   const started = Date.now();
-  const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
   let kafka: KafkaTraffic | undefined;
+  let client: Client | undefined;
+  let rows: TenantRowCounter | undefined;
+  let hold: HoldWatch | undefined;
   try {
-    await processes.start('chaos-fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) => log.includes('the fleet is running'));
-    let worker: StartedProcess = await startWorker();
-    await skipRequestBacklog(config.KAFKA_BROKERS, `chaos-${run}`);
-    let bridge: StartedProcess = await startBridge();
-
     const tenants = Array.from({ length: options.tenants }, (_, i) => `chaos-${run}-${i}`);
     const neighbours = Array.from({ length: options.neighbours }, (_, i) => `chaos-${run}-n${i}`);
-    options.log(`seeding ${tenants.length} tenants and ${neighbours.length} neighbours`);
-    for (const tenantId of [...tenants, ...neighbours]) {
-      await seedTenant({
-        tenantId,
-        records: options.recordsPerTenant,
-        databaseUrl: config.DATABASE_URL,
-        registry: { url: registryUrl(), secret },
+    // The last quarter is requested while the bridge is killed; the held tenant is among the first.
+    const late = tenants.slice(tenants.length - Math.max(1, Math.floor(tenants.length / 4)));
+    const early = tenants.filter((id) => !late.includes(id));
+    const held = early[0];
+    // The worker and the bridge start while the fleet starts and the tenants are seeded: none needs the others yet.
+    const seeding = processes
+      .start('chaos-fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) => log.includes('the fleet is running'))
+      .then(async () => {
+        options.log(`seeding ${tenants.length} tenants and ${neighbours.length} neighbours`);
+        for (const tenantId of [...tenants, ...neighbours]) {
+          await seedTenant({
+            tenantId,
+            records: options.recordsPerTenant,
+            databaseUrl: config.DATABASE_URL,
+            registry: { url: registryUrl(), secret },
+          });
+        }
       });
-    }
-    const neighbourBefore = await Promise.all(neighbours.map((id) => previewTotal(secret, id)));
+    const [worker, firstBridge, traffic] = await Promise.all([
+      startWorker('chaos-worker'),
+      skipRequestBacklog(config.KAFKA_BROKERS, `chaos-${run}`).then(() => startBridge('chaos-bridge')),
+      KafkaTraffic.open(config.KAFKA_BROKERS, tenants),
+      seeding,
+    ]);
+    kafka = traffic;
+    let bridge: StartedProcess = firstBridge;
+    options.log('fleet, worker and bridge running, tenants seeded');
+    rows = await TenantRowCounter.open(config.DATABASE_URL, FLEET_INSTANCES);
+    const seeded = await rows.count([...tenants, ...neighbours]);
 
-    for (const instance of FLEET_INSTANCES) {
-      await adminPut(secret, instance.serviceType, `${baseUrl(instance)}/admin/faults`, {
-        unavailableRate: 0.2,
-        retryAfterSeconds: 1,
-        hangRate: 0.02,
-        hangMs: 6_000,
-      });
-    }
-    faults.push('20% 503 with Retry-After and 2% hangs past the timeout on every instance');
-    const held = tenants[0];
-    const orders = FLEET_INSTANCES.find((i) => i.serviceInstanceId === 'orders-1')!;
-    await adminPut(secret, 'orders', `${baseUrl(orders)}/admin/legal-holds/${held}`, { reason: 'chaos: litigation' });
-    faults.push(`legal hold on ${held} at orders-1`);
+    await setFaults(secret, {
+      latencyMs: SERVICE_LATENCY_MS,
+      unavailableRate: 0.2,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      hangRate: 0.02,
+      hangMs: 6_000,
+    });
+    faults.push(
+      `20% 503 with Retry-After: ${RETRY_AFTER_SECONDS}, 2% hangs past the timeout and ${SERVICE_LATENCY_MS} ms latency on every instance`,
+    );
+    const orders = FLEET_INSTANCES.find((i) => i.serviceInstanceId === HELD_INSTANCE)!;
+    await adminPut(secret, orders.serviceType, `${baseUrl(orders)}/admin/legal-holds/${held}`, {
+      reason: 'chaos: litigation',
+    });
+    faults.push(`legal hold on ${held} at ${HELD_INSTANCE}`);
 
-    kafka = await KafkaTraffic.open(config.KAFKA_BROKERS, tenants);
-    for (const tenantId of tenants) await kafka.requestTenantDeletion(tenantId, `trace-${run}`, true, 'chaos');
+    const lifecycleFrom = await lifecycleEndOffsets(config.KAFKA_BROKERS);
+    const request = (tenantId: string) => traffic.requestTenantDeletion(tenantId, `trace-${run}`, true, 'chaos');
+    for (const tenantId of early) await request(tenantId);
     const requestedAt = Date.now();
-    const at = (ms: number) =>
-      new Promise((resolve) => setTimeout(resolve, Math.max(0, requestedAt + ms - Date.now())));
+    const since = (at: number) => `+${((at - requestedAt) / 1000).toFixed(1)} s`;
+    const temporalClient = await connectTemporalClient(access);
+    client = temporalClient;
+    const holdWatch = new HoldWatch(temporalClient, held, HELD_INSTANCE);
+    hold = holdWatch;
     const stack = localStack();
     const temporal = stack.find((c) => c.name === 'temporal')!;
     const broker = stack.find((c) => c.name === 'kafka')!;
 
+    let workerKill: { at: number; ledgerInProgress: number; running: RunningDeletion[] } | undefined;
+    let bridgeKill: { at: number; killed: Set<string>; restarted: Set<string> } | undefined;
+    let lift: { at: number; rows: number } | undefined;
+    let scheduleFailure: Error | undefined;
+    /** Restarts that go on beside the next faults; a failed one fails the run like a failed fault. */
+    const restarts: Promise<void>[] = [];
+    const restartAside = (restart: Promise<unknown>) =>
+      restarts.push(
+        restart.then(
+          () => undefined,
+          (error: Error) => void (scheduleFailure ??= error),
+        ),
+      );
+    const steps: [number, () => Promise<string>][] = [
+      [
+        options.schedule.killWorker,
+        async () => {
+          const identities = processIdentities(worker.child.pid!);
+          // Killed the moment an attempt is seen that started too recently to have ended: it dies mid-deletion.
+          const fresh = (running: RunningDeletion[]) =>
+            running.some((r) => Date.now() - r.startedAt <= FRESH_ATTEMPT_MS);
+          const deadline = Date.now() + WAIT_FOR_WORK_MS;
+          let seen = await runningDeletions(temporalClient, db, tenants, identities);
+          while (!fresh(seen.running) && Date.now() < deadline) {
+            await sleep(20);
+            seen = await runningDeletions(temporalClient, db, tenants, identities);
+          }
+          process.kill(-worker.child.pid!, 'SIGKILL');
+          workerKill = { at: Date.now(), ...seen };
+          // The next faults need no worker: they go on while it starts again.
+          restartAside(sleep(1_000).then(() => startWorker('chaos-worker-restarted')));
+          return `${since(workerKill.at)}: SIGKILL the worker with ${seen.running.length} deletion attempts running on it, then restart it`;
+        },
+      ],
+      [
+        options.schedule.killBridge,
+        async () => {
+          const killed = processIdentities(bridge.child.pid!);
+          for (const tenantId of late) await request(tenantId);
+          // At once after the broker acknowledged the last request: the bridge cannot have handed them all over.
+          process.kill(-bridge.child.pid!, 'SIGKILL');
+          const at = Date.now();
+          await sleep(1_000);
+          bridge = await startBridge('chaos-bridge-restarted');
+          bridgeKill = { at, killed, restarted: processIdentities(bridge.child.pid!) };
+          return `${since(at)}: request ${late.length} more tenants, SIGKILL the bridge at once, then restart it`;
+        },
+      ],
+      [
+        options.schedule.restartTemporal,
+        async () => {
+          const at = Date.now();
+          await temporal.stop();
+          await temporal.start();
+          return `${since(at)}: restart the Temporal server (SQLite keeps its state)`;
+        },
+      ],
+      [
+        options.schedule.restartKafka,
+        async () => {
+          const at = Date.now();
+          await broker.stop();
+          await broker.start();
+          return `${since(at)}: restart the Kafka broker`;
+        },
+      ],
+      [
+        options.schedule.liftHold,
+        async () => {
+          await holdWatch.seen(WAIT_FOR_HOLD_MS);
+          await holdWatch.stop();
+          const count = rowsOf(await rows!.count([held]), held, HELD_INSTANCE);
+          await adminPut(secret, orders.serviceType, `${baseUrl(orders)}/admin/legal-holds/${held}`);
+          lift = { at: Date.now(), rows: count };
+          return `${since(lift.at)}: lift the legal hold on ${held}`;
+        },
+      ],
+    ];
     const schedule = (async () => {
-      const steps: [number, string, () => Promise<void>][] = [
-        [
-          options.schedule.killWorker,
-          'SIGKILL the worker, then restart it',
-          async () => {
-            process.kill(-worker.child.pid!, 'SIGKILL');
-            await new Promise((r) => setTimeout(r, 1_000));
-            worker = await startWorker();
-          },
-        ],
-        [
-          options.schedule.killBridge,
-          'SIGKILL the bridge, then restart it',
-          async () => {
-            process.kill(-bridge.child.pid!, 'SIGKILL');
-            await new Promise((r) => setTimeout(r, 1_000));
-            bridge = await startBridge();
-          },
-        ],
-        [
-          options.schedule.restartTemporal,
-          'restart the Temporal server (SQLite keeps its state)',
-          async () => {
-            await temporal.stop();
-            await temporal.start();
-          },
-        ],
-        [
-          options.schedule.restartKafka,
-          'restart the Kafka broker',
-          async () => {
-            await broker.stop();
-            await broker.start();
-          },
-        ],
-        [
-          options.schedule.liftHold,
-          `lift the legal hold on ${held}`,
-          async () => {
-            await adminPut(secret, 'orders', `${baseUrl(orders)}/admin/legal-holds/${held}`);
-          },
-        ],
-      ];
-      for (const [when, what, act] of steps.sort((a, b) => a[0] - b[0])) {
-        await at(when);
-        options.log(`fault: ${what}`);
+      for (const [when, act] of steps.sort((a, b) => a[0] - b[0])) {
+        await sleep(requestedAt + when - Date.now());
+        const what = await act();
+        options.log(`fault ${what}`);
         faults.push(what);
-        await act();
       }
-    })();
+      await Promise.all(restarts);
+    })().catch((error: Error) => void (scheduleFailure = error));
 
     const deadline = started + options.timeLimitMs;
-    const finished = async (): Promise<boolean> => {
-      const done = new Set(kafka!.lifecycle.filter((e) => e.type === 'TENANT_DELETED').map((e) => e.tenantId));
+    const finished = () => {
+      const done = new Set(traffic.lifecycle.filter((e) => e.type === 'TENANT_DELETED').map((e) => e.tenantId));
       return tenants.every((id) => done.has(id));
     };
-    while (!(await finished()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1_000));
+    while (!scheduleFailure && !finished() && Date.now() < deadline) await sleep(1_000);
     await schedule;
+    await holdWatch.stop();
+    if (scheduleFailure) throw scheduleFailure;
+    options.log(`stopped waiting at ${since(Date.now())}; checking`);
 
-    for (const instance of FLEET_INSTANCES) {
-      await adminPut(secret, instance.serviceType, `${baseUrl(instance)}/admin/faults`, {
-        unavailableRate: 0,
-        hangRate: 0,
-      });
-    }
-    const client = await connectTemporalClient(access);
+    await setFaults(secret, { unavailableRate: 0, hangRate: 0 });
     let terminal = 0;
     for (const tenantId of tenants) {
-      const description = await client.workflow
+      const description = await temporalClient.workflow
         .getHandle(tenantWorkflowId(tenantId))
         .describe()
         .catch(() => undefined);
       if (description && description.status.name === 'COMPLETED') terminal += 1;
     }
-    await client.connection.close();
+    const histories = await workflowFacts(temporalClient, [
+      ...tenants.map(tenantWorkflowId),
+      ...tenants.flatMap((t) => FLEET_INSTANCES.map((i) => serviceInstanceWorkflowId(t, i.serviceInstanceId))),
+    ]);
 
-    let rowsLeft = 0;
-    for (const tenantId of tenants) rowsLeft += await previewTotal(secret, tenantId);
-    const neighbourAfter = await Promise.all(neighbours.map((id) => previewTotal(secret, id)));
-    const neighbourRowsChanged = neighbourAfter.reduce((sum, n, i) => sum + Math.abs(n - neighbourBefore[i]), 0);
+    const after = await rows.count([...tenants, ...neighbours]);
+    const only = (counts: TenantRows, ids: string[]): TenantRows => new Map(ids.map((id) => [id, counts.get(id)!]));
+    const neighbourChanges = rowChanges(only(seeded, neighbours), only(after, neighbours));
+    const sum = (counts: TenantRows, ids: string[]) => ids.reduce((total, id) => total + rowsOf(counts, id), 0);
 
-    const deletedEvents = new Map<string, Set<string>>();
-    for (const event of kafka.lifecycle.filter((e) => e.type === 'TENANT_DELETED')) {
-      deletedEvents.set(event.tenantId, (deletedEvents.get(event.tenantId) ?? new Set()).add(event.eventId));
-    }
-    const doubleFinalizations = [...deletedEvents.values()].filter((ids) => ids.size > 1).length;
-    const { rows } = await db.query<{ tenant_id: string; n: number }>(
-      `SELECT tenant_id, count(*)::int AS n FROM service_deletion_requests
-        WHERE tenant_id = ANY($1) AND status = 'COMPLETED' AND NOT dry_run GROUP BY tenant_id`,
-      [tenants],
-    );
-    const ledgerComplete = new Set(rows.filter((r) => r.n === FLEET_INSTANCES.length).map((r) => r.tenant_id));
-    const resultsPerTenant = new Map<string, Set<string>>();
-    for (const result of kafka.results.filter((r) => r.status === 'COMPLETED')) {
-      resultsPerTenant.set(
-        result.tenantId,
-        (resultsPerTenant.get(result.tenantId) ?? new Set()).add(result.serviceInstanceId),
-      );
-    }
-    const lostRequests = tenants.filter(
-      (id) =>
-        !ledgerComplete.has(id) ||
-        (resultsPerTenant.get(id)?.size ?? 0) !== FLEET_INSTANCES.length ||
-        !deletedEvents.has(id),
-    ).length;
+    const finalization = await finalizationEvidence(db, config.KAFKA_BROKERS, lifecycleFrom, tenants);
 
-    const summary: ChaosSummary = {
+    const summary = {
       tenants: tenants.length,
       terminal,
-      rowsLeftInDeletedTenants: rowsLeft,
-      neighbourRowsChanged,
-      doubleFinalizations,
-      lostRequests,
+      seededRows: sum(seeded, tenants),
+      rowsLeftInDeletedTenants: sum(after, tenants),
+      neighbourRows: { before: sum(seeded, neighbours), after: sum(after, neighbours) },
+      neighbourRowsChanged: neighbourChanges.reduce((total, c) => total + Math.abs(c.after - c.before), 0),
+      doubleFinalizations: finalization.doubleFinalizations,
+      duplicateTenantEmpty: finalization.duplicateTenantEmpty,
+      finalization: {
+        tenantEmptyMessages: finalization.tenantEmptyMessages,
+        finalizedOnce: finalization.finalizedOnce,
+      },
+      lostRequests: await lostRequests(db, traffic, tenants, finalization.tenantDeleted),
+      legalHold: legalHoldEvidence(holdWatch, seeded, after, lift, requestedAt, histories),
+      retryAfter: retryAfterEvidence(histories, RETRY_AFTER_SECONDS * 1000),
+      workerKill: workerKillEvidence(workerKill!, workerKill!.at, histories),
+      bridgeKill: bridgeKillEvidence(tenants, late, bridgeKill!.killed, bridgeKill!.restarted, histories),
       faults,
       durationMs: Date.now() - started,
-      ok: false,
     };
-    summary.ok =
-      terminal === tenants.length &&
-      rowsLeft === 0 &&
-      neighbourRowsChanged === 0 &&
-      doubleFinalizations === 0 &&
-      lostRequests === 0;
-    return summary;
+    const failures = failuresOf(summary);
+    return { ...summary, failures, ok: failures.length === 0 };
   } finally {
-    await kafka?.close();
-    await processes.stopAll();
+    await hold?.stop();
+    await Promise.all([client?.connection.close(), kafka?.close(), rows?.close(), processes.stopAll()]);
     await db.end();
     fs.rmSync(workerConfigFile, { force: true });
   }
+}
+
+/** Tenants without every instance COMPLETED in the ledger, a COMPLETED result per instance, and TENANT_DELETED. */
+async function lostRequests(
+  db: pg.Pool,
+  kafka: KafkaTraffic,
+  tenants: string[],
+  tenantDeleted: ReadonlySet<string>,
+): Promise<number> {
+  const { rows } = await db.query<{ tenant_id: string; n: number }>(
+    `SELECT tenant_id, count(*)::int AS n FROM service_deletion_requests
+      WHERE tenant_id = ANY($1) AND status = 'COMPLETED' AND NOT dry_run GROUP BY tenant_id`,
+    [tenants],
+  );
+  const ledgerComplete = new Set(rows.filter((r) => r.n === FLEET_INSTANCES.length).map((r) => r.tenant_id));
+  const resultsPerTenant = new Map<string, Set<string>>();
+  for (const result of kafka.results.filter((r) => r.status === 'COMPLETED')) {
+    resultsPerTenant.set(
+      result.tenantId,
+      (resultsPerTenant.get(result.tenantId) ?? new Set()).add(result.serviceInstanceId),
+    );
+  }
+  return tenants.filter(
+    (id) =>
+      !ledgerComplete.has(id) ||
+      (resultsPerTenant.get(id)?.size ?? 0) !== FLEET_INSTANCES.length ||
+      !tenantDeleted.has(id),
+  ).length;
 }

@@ -2,8 +2,8 @@ import { runChaos } from './chaos-run';
 
 /** `npm run test:chaos`: CHAOS_TENANTS tenants (default 100) under faults; the last line is the JSON summary. */
 const tenants = Number(process.env.CHAOS_TENANTS ?? 100);
-if (!Number.isInteger(tenants) || tenants < 1) {
-  console.error(`CHAOS_TENANTS must be a whole number above 0, got ${process.env.CHAOS_TENANTS}`);
+if (!Number.isInteger(tenants) || tenants < 2) {
+  console.error(`CHAOS_TENANTS must be a whole number of at least 2, got ${process.env.CHAOS_TENANTS}`);
   process.exit(2);
 }
 
