@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, warmedContext } from '../webui/web-ui-browser';
 import { startCodecEnvironment, TASK_QUEUE } from './codec-test-env';
 import { codecErasureWorkflow, codecRefusedWorkflow } from './codec-workflows';
 
@@ -10,7 +11,6 @@ import { codecErasureWorkflow, codecRefusedWorkflow } from './codec-workflows';
  * the UI shows encrypted payloads decoded through the codec server, and nothing readable once it is gone.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(__dirname, '../../test-results/codec');
 const marker = `tenant-marker-${randomUUID().slice(0, 8)}`;
 // Ids without the marker: workflow ids are stored in plaintext, payloads are what the codec protects.
@@ -18,12 +18,11 @@ const erasureId = `codec-ui-${randomUUID()}`;
 const refusedId = `codec-ui-refused-${randomUUID()}`;
 
 let harness: Awaited<ReturnType<typeof startCodecEnvironment>>;
-let browser: Browser;
-/** Pages are closed after each test: an open page keeps connections to the codec server, which close() waits for. */
+let context: BrowserContext;
+/** Pages are closed after each test: an open page keeps requests to the codec server going. */
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   harness = await startCodecEnvironment({ ui: true });
   await harness.startWorker();
@@ -41,21 +40,27 @@ beforeAll(async () => {
       args: [{ tenantId: marker, reason: 'x' }],
     })
     .catch(() => undefined);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  // The private server's UI is cold: its list and history pages load once here, with time to spare.
+  context = await warmedContext(await launchChromium(), [
+    `${harness.uiUrl}/namespaces/default/workflows`,
+    await historyUrl(erasureId),
+  ]);
 }, 180_000);
 afterEach(async () => {
   await Promise.all(pages.splice(0).map((page) => page.close()));
 });
 afterAll(async () => {
-  await browser?.close();
+  await context?.browser()?.close();
   await harness?.teardown();
 });
 
+async function historyUrl(workflowId: string): Promise<string> {
+  const { runId } = await harness.rawClient.workflow.getHandle(workflowId).describe();
+  return `${harness.uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`;
+}
+
 async function openHistory(workflowId: string): Promise<{ page: Page; decodeCalls: Record<string, string>[] }> {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+  const page = await context.newPage();
   pages.push(page);
   const decodeCalls: Record<string, string>[] = [];
   page.on('request', (request) => {
@@ -63,8 +68,7 @@ async function openHistory(workflowId: string): Promise<{ page: Page; decodeCall
       decodeCalls.push(request.headers());
     }
   });
-  const { runId } = await harness.rawClient.workflow.getHandle(workflowId).describe();
-  await page.goto(`${harness.uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`);
+  await page.goto(await historyUrl(workflowId));
   return { page, decodeCalls };
 }
 
@@ -86,7 +90,11 @@ describe('the Web UI with the codec endpoint', () => {
   });
 
   it('shows only ciphertext and a warning when the codec server is down', async () => {
-    await harness.codecServer.close();
+    // Gone as a crash would leave it, connections and all: the browser context keeps a spare connection open, which
+    // close() alone would wait for until the server's headers timeout (60 s).
+    const closing = harness.codecServer.close();
+    harness.codecServer.server.closeAllConnections();
+    await closing;
     const { page } = await openHistory(erasureId);
     await page
       .getByText('Codec Server could not connect')
