@@ -76,7 +76,9 @@ export async function startWorkers(
   fleet: RunningFleet,
   workerConfig = e2eWorkerConfig(),
   guardRails: Partial<GuardRailSettings> = {},
+  blastRadius: 'lifted' | 'default' = 'lifted',
 ) {
+  const defaults = loadConfig({});
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
   const connection = await NativeConnection.connect(access.connection);
@@ -104,7 +106,18 @@ export async function startWorkers(
         certificateSigner,
       }),
       // Developers run these tests many times a day: the blast-radius cap is the guard-rail tests' business.
-      ...createGuardRailActivities({ db, registry, config: { ...config, BLAST_RADIUS_MAX_WHOLE_TENANT: 1_000_000 } }),
+      ...createGuardRailActivities({
+        db,
+        registry,
+        config:
+          blastRadius === 'lifted'
+            ? { ...config, BLAST_RADIUS_MAX_WHOLE_TENANT: 1_000_000 }
+            : {
+                ...config,
+                BLAST_RADIUS_MAX_WHOLE_TENANT: defaults.BLAST_RADIUS_MAX_WHOLE_TENANT,
+                BLAST_RADIUS_WINDOW_HOURS: defaults.BLAST_RADIUS_WINDOW_HOURS,
+              },
+      }),
     },
     instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
   });
@@ -264,49 +277,8 @@ export async function startWorkersWithDefaultBlastRadius(
   workerConfig = e2eWorkerConfig(),
 ) {
   const defaults = loadConfig({});
-  const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
-  const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
-  const connection = await NativeConnection.connect(access.connection);
-  const registry = new RegistryClient(fleet.registryUrl, secret);
-  ensureLocalSigningKey();
-  const workers: Worker[] = await createWorkerPool({
-    connection,
-    namespace: access.namespace,
-    dataConverter: access.dataConverter,
-    config: workerConfig,
-    groups: [],
-    tenantActivities: {
-      ...createTenantActivities({
-        db,
-        publisher,
-        registry,
-        workerConfig,
-        guardRails: {
-          approvalThresholdRecords: config.APPROVAL_THRESHOLD_RECORDS,
-          gracePeriodSeconds: 0,
-          ...guardRails,
-        },
-        certificateSigner: loadSigningKey(),
-      }),
-      ...createGuardRailActivities({
-        db,
-        registry,
-        config: {
-          ...config,
-          BLAST_RADIUS_MAX_WHOLE_TENANT: defaults.BLAST_RADIUS_MAX_WHOLE_TENANT,
-          BLAST_RADIUS_WINDOW_HOURS: defaults.BLAST_RADIUS_WINDOW_HOURS,
-        },
-      }),
-    },
-    instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
-  });
-  const running = workers.map((worker) => worker.run());
   return {
+    ...(await startWorkers(fleet, workerConfig, guardRails, 'default')),
     blastRadius: { max: defaults.BLAST_RADIUS_MAX_WHOLE_TENANT, windowHours: defaults.BLAST_RADIUS_WINDOW_HOURS },
-    async stop() {
-      workers.forEach((worker) => worker.shutdown());
-      await Promise.all(running);
-      await Promise.allSettled([connection.close(), publisher.close(), db.end()]);
-    },
   };
 }
