@@ -282,9 +282,13 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
   async function admissionHold(request: DeletionRequest, targets: PlannedInstance[]): Promise<string | null> {
     const threshold = loaded!.guardRails.approvalThresholdRecords;
     if (threshold !== null) {
-      const total = (await previewCounts(request, targets))
-        .map((count) => countsTotal(count.deletedCounts))
-        .reduce((sum, n) => sum + n, 0);
+      const counts = await previewCounts(request, targets);
+      const failed = counts.flatMap((count, i) => (count.failureReason ? [targets[i].serviceInstanceId] : []));
+      // An unknown count is not a zero: the guard fails closed. Runs recorded before took it as zero.
+      if (failed.length > 0 && patched('failed-preview-holds')) {
+        return `preview failed for ${failed.join(', ')}, so the total is unknown against APPROVAL_THRESHOLD_RECORDS (${threshold}): approve or cancel`;
+      }
+      const total = counts.map((count) => countsTotal(count.deletedCounts)).reduce((sum, n) => sum + n, 0);
       if (total > threshold) {
         return `previewed ${total} records exceed APPROVAL_THRESHOLD_RECORDS (${threshold}): approve or cancel`;
       }

@@ -297,6 +297,31 @@ describe('approval above the threshold (APPROVAL_THRESHOLD_RECORDS 50)', () => {
     ]);
     expect(start.rows).toEqual([{ approved_by: 'approver-e2e' }]);
   });
+
+  it('holds a deletion AWAITING_APPROVAL when a preview fails, because an unknown count is not zero, and deletes nothing (SQL) until `tdel approve`', async () => {
+    const tenantId = uniqueTenant('preview-fails');
+    await seedOn(fleet, tenantId, 20, ['notification-1']);
+    const before = await tableTotals();
+    // Every request answers 500 until the knobs are reset: the preview's retries all fail.
+    await injectFaults('notification-1', { errorRate: 1 });
+    const requested = await cli(['delete', tenantId, '--wait', '--json'], 'requester-e2e');
+    expect(requested.code).toBe(1);
+    const held = json<DeleteDocument>(requested);
+    expect(held.outcome).toBe('AWAITING_APPROVAL');
+    expect(held.tenant.requests).toEqual([
+      expect.objectContaining({
+        status: 'AWAITING_APPROVAL',
+        reason:
+          'preview failed for notification-1, so the total is unknown against APPROVAL_THRESHOLD_RECORDS (50): approve or cancel',
+      }),
+    ]);
+    expect(await tableTotals()).toEqual(before);
+
+    await setFaults(fleet, 'notification-1', {});
+    expect((await cli(['approve', tenantId, '--json'], 'approver-e2e')).code).toBe(0);
+    expect((await cli(['status', tenantId, '--watch', '--json'])).code).toBe(0);
+    expect(await tenantRowsLeft(tenantId, ['notification-1'])).toBe(0);
+  });
 });
 
 /**
