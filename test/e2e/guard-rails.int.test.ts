@@ -170,7 +170,14 @@ describe('with the guard rails off', () => {
     expect(tablesOf(after, 'sales-1')).toEqual(tablesOf(before, 'sales-1'));
     expect(await tenantRowsLeft(tenantId, ['sales-1'])).toBeGreaterThan(0);
     expect(await tenantRowsLeft(tenantId, ['forecasting-1'])).toBe(0);
-  });
+    // The DELETE training-1 was sent still runs out its 10 s at the service (the cancel does not wait for it, a known
+    // defect); it ends here, so that it changes no later test's tables.
+    await until(
+      async () => (await tenantRowsLeft(tenantId, ['training-1'])) === 0,
+      'the DELETE in flight at training-1 to end',
+      30_000,
+    );
+  }, 90_000);
 
   it('`tdel retry` of an instance FAILED after its service answered 500 to all 5 attempts completes the deletion once the service is healthy: nothing deleted before the retry, every row of the tenant gone after it (SQL)', async () => {
     const tenantId = uniqueTenant('retry');
