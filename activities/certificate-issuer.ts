@@ -1,17 +1,23 @@
 import type pg from 'pg';
-import type { CertificateDraft } from '../common/certificates/certificate';
+import type { CertificateDraft, CertifiedRegistry } from '@tenant-deletion/contract';
 import type { CertificateSigner } from '../common/certificates/signing-key';
 import { appendCertificate, type StoredCertificate } from '../db/certificates';
-import type { FinalizeInput } from './tenant-activities';
+import type { RegistryDeletion } from './registry-client';
+import type { FinalizeInput } from './finalize-input';
 
 /**
  * The certificate of one finalization, issued by finalizeTenant once the tenant is empty and the registry has
  * erased what it had to. The run key makes it idempotent: a retry gets the certificate already issued.
  */
 
-export interface RegistryErasure {
-  tenantRecordDeleted: boolean;
-  piiErased: boolean;
+/** What the registry did with the tenant record, always stated by new certificates (see certificate.ts). */
+export type RegistryErasure = Required<CertifiedRegistry>;
+
+/** The certificate's statement from the registry's answer: null when the registry was not asked. */
+export function registryErasure(deletion: RegistryDeletion | null): RegistryErasure {
+  if (deletion === null) return { tenantRecord: 'kept', tenantRecordDeleted: false, piiErased: false };
+  if (!deletion.found) return { tenantRecord: 'not-found', tenantRecordDeleted: false, piiErased: false };
+  return { tenantRecord: 'deleted', tenantRecordDeleted: true, piiErased: deletion.piiErased };
 }
 
 /** What the certificate states, from the finalization's input: ids, counts and timestamps, never PII. */

@@ -1,16 +1,19 @@
 import { Context, sleep } from '@temporalio/activity';
 import type pg from 'pg';
-import type { DeletedCounts } from '../common/deletion-outcome';
+import { type DeletedCounts, FAILURE_TYPES } from '@tenant-deletion/contract';
 import type { WorkerConfig } from '../common/worker-config';
 import { settingsFor } from '../common/worker-config';
 import { recordInProgress } from '../db/ledger';
 import { setInstanceStatus } from '../db/service-instances';
-import { ServiceClient, type ServiceCall } from './service-client';
-import { FAILURE_TYPES, serviceFailure } from './service-failures';
+import { resumableProgress } from './delete-progress';
+import { type DeleteAnswer, ServiceClient, type ServiceCall } from '@tenant-deletion/contract/service-client';
+import { serviceFailure } from './service-failures';
 
 /** Activities that talk to one service instance; they run on that service type's bulkhead queue. */
 
 const FIRST_POLL_MS = 50;
+/** How often a long request heartbeats, at most. */
+const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface InstanceTarget {
   tenantId: string;
@@ -38,7 +41,7 @@ export interface InstanceActivityDeps {
 }
 
 export function createInstanceActivities({ db, secret, workerConfig }: InstanceActivityDeps) {
-  const client = new ServiceClient(secret, 'orchestrator');
+  const client = new ServiceClient(secret, 'orchestrator', serviceFailure);
 
   function callFor(target: InstanceTarget): ServiceCall {
     const context = Context.current();
@@ -54,10 +57,16 @@ export function createInstanceActivities({ db, secret, workerConfig }: InstanceA
     };
   }
 
-  /** Heartbeats while a long request is open, so a dead worker is noticed and cancellation reaches us. */
-  async function heartbeating<T>(work: Promise<T>): Promise<T> {
+  /**
+   * Heartbeats while a long request is open, so a dead worker is noticed and cancellation reaches us. Each beat
+   * carries the activity's latest details, if it has any: Temporal keeps only the last beat's, so a beat without
+   * them would erase what an earlier one recorded.
+   */
+  async function heartbeating<T>(work: Promise<T>, details: () => unknown = () => undefined): Promise<T> {
     const context = Context.current();
-    const beat = setInterval(() => context.heartbeat(), 5_000);
+    // Well inside the heartbeat timeout, however short a type's is set (the SDK throttles what reaches the server).
+    const every = Math.min(HEARTBEAT_EVERY_MS, (context.info.heartbeatTimeoutMs ?? Infinity) / 3);
+    const beat = setInterval(() => context.heartbeat(details()), every);
     try {
       return await work;
     } finally {
@@ -72,7 +81,9 @@ export function createInstanceActivities({ db, secret, workerConfig }: InstanceA
 
     /**
      * Deletes the tenant's data in one instance and proves it: DELETE (following 202 + Location), then a
-     * preview that must show zero rows. One activity, so an instance costs few round trips.
+     * preview that must show zero rows. One activity, so an instance costs few round trips. A 202's Location goes
+     * into the heartbeats, so that the next attempt, after a worker died or drained mid-poll, polls that job again
+     * rather than sending another DELETE.
      */
     async deleteInstance(input: DeleteInstanceInput): Promise<DeleteInstanceResult> {
       const context = Context.current();
@@ -84,15 +95,27 @@ export function createInstanceActivities({ db, secret, workerConfig }: InstanceA
         recordInProgress(db, input.tenantId, input.serviceInstanceId, input.requestIds, call.attempt),
       ]);
 
-      let answer = await heartbeating(client.delete(call, input.idempotencyKey));
+      let progress = resumableProgress(context.info.heartbeatDetails);
+      const latest = () => progress;
+      let answer: DeleteAnswer | undefined;
+      if (progress) {
+        context.log.info('resuming the deletion job an earlier attempt was polling', { location: progress.location });
+        answer = await heartbeating(client.resume(call, progress.location), latest);
+      }
+      if (!answer) {
+        // The first attempt, or the service no longer knows that job: the same key makes this DELETE a replay.
+        progress = undefined;
+        answer = await heartbeating(client.delete(call, input.idempotencyKey), latest);
+      }
       for (let polls = 0; !answer.done; polls++) {
-        context.heartbeat();
+        progress = { location: answer.location };
+        context.heartbeat(progress);
         // Quick first looks catch a short background job as it ends; a long one is polled at the set interval.
         await sleep(Math.min(settings.pollIntervalMs, FIRST_POLL_MS * 2 ** polls));
-        answer = await heartbeating(client.poll(call, answer.location));
+        answer = await heartbeating(client.poll(call, answer.location), latest);
       }
 
-      const { counts } = await heartbeating(client.preview(call));
+      const { counts } = await heartbeating(client.preview(call), latest);
       const left = Object.entries(counts).filter(([, n]) => n > 0);
       if (left.length > 0) {
         throw serviceFailure(

@@ -1,8 +1,16 @@
-import { mintServiceToken } from '../common/service-token';
-import { REGISTRY } from '../services/fleet/topology';
-import { FAILURE_TYPES, serviceFailure } from './service-failures';
+import { mintServiceToken, REGISTRY_AUDIENCE } from '@tenant-deletion/contract/service-token';
+import { FAILURE_TYPES } from '@tenant-deletion/contract';
+import { serviceFailure } from './service-failures';
 
-/** The tenant registry's suspend and delete, as the contract pins them; failures map like any service's. */
+/** What the registry's DELETE did: the record was deleted (its PII erased or not), or there was none (404). */
+export type RegistryDeletion = { found: true; piiErased: boolean } | { found: false };
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+/** The tenant registry's suspend, delete and read, as the contract pins them; failures map like any service's. */
 export class RegistryClient {
   constructor(
     private readonly registryUrl: string,
@@ -11,28 +19,54 @@ export class RegistryClient {
 
   /** Returns false when the registry does not know the tenant, which is not ours to fix. */
   async suspend(tenantId: string, traceId: string, attempt: number): Promise<boolean> {
-    const response = await this.call('POST', `/tenants/${encodeURIComponent(tenantId)}/suspend`, traceId, attempt);
-    return response.status !== 404;
+    const answer = await this.call('POST', `/tenants/${encodeURIComponent(tenantId)}/suspend`, traceId, attempt);
+    return answer.status !== 404;
   }
 
   async resume(tenantId: string, traceId: string, attempt: number): Promise<void> {
     await this.call('POST', `/tenants/${encodeURIComponent(tenantId)}/resume`, traceId, attempt);
   }
 
-  async deleteTenant(tenantId: string, erasePii: boolean, traceId: string, attempt: number): Promise<void> {
-    await this.call('DELETE', `/tenants/${encodeURIComponent(tenantId)}?erasePii=${erasePii}`, traceId, attempt);
+  /**
+   * A 404 is no failure (a retried delete must converge) but neither is it an erasure: the caller is told the record
+   * was not found, so that no certificate says PII was erased. The registry's own `pii_erased` is believed when given.
+   */
+  async deleteTenant(tenantId: string, erasePii: boolean, traceId: string, attempt: number): Promise<RegistryDeletion> {
+    const path = `/tenants/${encodeURIComponent(tenantId)}?erasePii=${erasePii}`;
+    const answer = await this.call('DELETE', path, traceId, attempt);
+    if (answer.status === 404) return { found: false };
+    const stated = (answer.body as { pii_erased?: unknown } | null)?.pii_erased;
+    return { found: true, piiErased: typeof stated === 'boolean' ? stated : erasePii };
   }
 
-  private async call(method: string, path: string, traceId: string, attempt: number): Promise<Response> {
-    const token = await mintServiceToken(this.secret, { audience: REGISTRY.serviceType, subject: 'orchestrator' });
+  /** When the registry created the tenant, or last re-created it (ISO-8601); null when it does not know the tenant. */
+  async createdAt(tenantId: string, traceId: string, attempt: number): Promise<string | null> {
+    const answer = await this.call('GET', `/tenants/${encodeURIComponent(tenantId)}`, traceId, attempt);
+    if (answer.status === 404) return null;
+    const stated = (answer.body as { created_at?: unknown } | null)?.created_at;
+    if (typeof stated !== 'string' || Number.isNaN(Date.parse(stated))) {
+      throw serviceFailure(
+        FAILURE_TYPES.rejected,
+        `tenant registry answered GET /tenants/${tenantId} without a created_at timestamp, so a request cannot be ` +
+          'checked against the tenant’s (re)creation: upgrade the registry',
+        { attempt },
+      );
+    }
+    return new Date(stated).toISOString();
+  }
+
+  private async call(method: string, path: string, traceId: string, attempt: number): Promise<Answer> {
+    const token = await mintServiceToken(this.secret, { audience: REGISTRY_AUDIENCE, subject: 'orchestrator' });
     const details = { attempt };
     let response: Response;
+    let text: string;
     try {
       response = await fetch(`${this.registryUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, 'x-trace-id': traceId },
         signal: AbortSignal.timeout(30_000),
       });
+      text = await response.text();
     } catch (error) {
       throw serviceFailure(
         FAILURE_TYPES.unreachable,
@@ -40,12 +74,19 @@ export class RegistryClient {
         details,
       );
     }
-    await response.body?.cancel();
-    if (response.ok || response.status === 404) return response;
+    if (response.ok || response.status === 404) return { status: response.status, body: parsed(text) };
     const what = `tenant registry answered ${method} ${path.split('?')[0]} with ${response.status}`;
     if (response.status >= 500 || response.status === 429) {
       throw serviceFailure(FAILURE_TYPES.unavailable, what, { ...details, httpStatus: response.status });
     }
     throw serviceFailure(FAILURE_TYPES.rejected, what, { ...details, httpStatus: response.status });
+  }
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }

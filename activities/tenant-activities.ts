@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type pg from 'pg';
 import type { CertificateSigner } from '../common/certificates/signing-key';
-import type { DeletedCounts } from '../common/deletion-outcome';
+import type { InstanceReport, ServiceDeletionResult, ServiceInstance } from '@tenant-deletion/contract';
 import type { EventPublisher } from '../common/kafka-client';
 import {
   settingsFor,
@@ -9,11 +9,11 @@ import {
   type ServiceTypeSettings,
   type WorkerConfig,
 } from '../common/worker-config';
-import { recordOutcome, recordPending, type LedgerEntry } from '../db/ledger';
+import { recordedRequests, recordOutcome, recordPending, type LedgerEntry } from '../db/ledger';
 import { listInstances } from '../db/service-instances';
-import type { PlannedInstance } from '../workflows/dependency-plan';
-import { issueCertificate } from './certificate-issuer';
-import { lifecycleMessage, resultMessage, type ResultEvent } from './deletion-events';
+import { issueCertificate, registryErasure, type RegistryErasure } from './certificate-issuer';
+import type { FinalizeInput } from './finalize-input';
+import { lifecycleMessage, resultMessage } from './deletion-events';
 import { RegistryClient } from './registry-client';
 
 /** Activities of the orchestration queue: the inventory, the ledger, the registry and the events. */
@@ -29,7 +29,7 @@ export interface TenantActivityDeps {
 }
 
 export interface LoadedInventory {
-  instances: PlannedInstance[];
+  instances: ServiceInstance[];
   orchestration: OrchestrationSettings;
   /** Per service type in this tenant: its timeouts and retry policy, which the child workflows apply. */
   serviceTypes: Record<string, ServiceTypeSettings>;
@@ -49,55 +49,19 @@ export interface RequestRecord {
   gdprMode: boolean;
 }
 
-export interface InstanceReport {
-  serviceInstanceId: string;
-  serviceType: string;
-  status: 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'REJECTED';
-  deletedCounts: DeletedCounts;
-  attempts: number;
-  failureReason: string | null;
-  durationMs: number;
-  /** Which run of this instance (1, then 2 after a retryFailed): keeps event ids distinct per run. */
-  run: number;
-}
-
 export interface OutcomeReport {
   tenantId: string;
   requests: RequestRecord[];
   instances: InstanceReport[];
 }
 
-export interface FinalizeInput {
-  tenantId: string;
-  traceId: string;
-  gdprMode: boolean;
-  /** A whole-tenant request was completed: the tenant record goes too. */
-  deleteTenantRecord: boolean;
-  /** Distinguishes this finalization's events from a later deletion of a re-created tenant. */
-  runKey: string;
-  /** What the deletion certificate states: ids and counts only, never PII. */
-  requests: {
-    requestId: string;
-    requestedBy: string;
-    gdprMode: boolean;
-    reason: string | null;
-    wholeTenant: boolean;
-  }[];
-  instances: {
-    serviceInstanceId: string;
-    serviceType: string;
-    deletedCounts: DeletedCounts;
-    attempts: number;
-    /** The service's preview showed zero rows after its delete. */
-    verified: boolean;
-  }[];
-  startedAt: string;
-}
-
 export interface FinalizeResult {
   certificateId?: string;
   tenantEmpty: boolean;
   tenantDeleted: boolean;
+  /** What the registry did with the tenant record: `not-found` when it answered 404 (nothing was erased there). */
+  tenantRecord: RegistryErasure['tenantRecord'];
+  /** The registry erased the tenant record's PII (never when it did not find the record). */
   piiErased: boolean;
 }
 
@@ -132,6 +96,19 @@ export function createTenantActivities({
       return registry.suspend(tenantId, traceId, Context.current().info.attempt);
     },
 
+    /**
+     * When the registry created the tenant, or last re-created it; null when it does not know the tenant. A request
+     * made before that was meant for the tenant that was deleted, not for this one.
+     */
+    async tenantCreatedAt(tenantId: string, traceId: string): Promise<string | null> {
+      return registry.createdAt(tenantId, traceId, Context.current().info.attempt);
+    },
+
+    /** Request ids the ledger already holds: a replayed request, whose run may have closed long ago. */
+    async recordedRequestIds(tenantId: string, requestIds: string[]): Promise<string[]> {
+      return recordedRequests(db, tenantId, requestIds);
+    },
+
     async recordRequests(entries: LedgerEntry[]): Promise<void> {
       await recordPending(db, entries);
     },
@@ -153,7 +130,7 @@ export function createTenantActivities({
           finishedAt,
         });
         for (const request of report.requests) {
-          const event: ResultEvent = {
+          const event: ServiceDeletionResult = {
             traceId: request.traceId,
             requestId: request.requestId,
             tenantId: report.tenantId,
@@ -183,20 +160,20 @@ export function createTenantActivities({
     async finalizeTenant(input: FinalizeInput): Promise<FinalizeResult> {
       const attempt = Context.current().info.attempt;
       const remaining = (await listInstances(db, input.tenantId)).filter((instance) => instance.status !== 'DELETED');
-      if (remaining.length > 0) return { tenantEmpty: false, tenantDeleted: false, piiErased: false };
+      if (remaining.length > 0) {
+        return { tenantEmpty: false, tenantDeleted: false, tenantRecord: 'kept', piiErased: false };
+      }
       if (!certificateSigner) {
         throw new Error(`cannot certify the deletion of tenant ${input.tenantId}: this worker has no signing key`);
       }
 
-      // The registry's DELETE removes the record in either mode; erasePii decides whether its PII goes too.
-      const registryErased = input.deleteTenantRecord || input.gdprMode;
-      if (registryErased) {
-        await registry.deleteTenant(input.tenantId, input.gdprMode, input.traceId, attempt);
-      }
-      const { certificate } = await issueCertificate(db, certificateSigner, input, {
-        tenantRecordDeleted: registryErased,
-        piiErased: input.gdprMode,
-      });
+      // The registry's DELETE removes the record in either mode; erasePii decides whether its PII goes too. The
+      // certificate states what the registry answered: a 404 is "not found", never "erased".
+      const askRegistry = input.deleteTenantRecord || input.gdprMode;
+      const erasure = registryErasure(
+        askRegistry ? await registry.deleteTenant(input.tenantId, input.gdprMode, input.traceId, attempt) : null,
+      );
+      const { certificate } = await issueCertificate(db, certificateSigner, input, erasure);
       const certificateId = certificate.body.certificateId;
 
       const base = {
@@ -209,7 +186,13 @@ export function createTenantActivities({
       const messages = [lifecycleMessage({ ...base, type: 'TENANT_EMPTY' }, input.runKey)];
       if (input.deleteTenantRecord) messages.push(lifecycleMessage({ ...base, type: 'TENANT_DELETED' }, input.runKey));
       await publisher.publish(messages);
-      return { certificateId, tenantEmpty: true, tenantDeleted: input.deleteTenantRecord, piiErased: input.gdprMode };
+      return {
+        certificateId,
+        tenantEmpty: true,
+        tenantDeleted: input.deleteTenantRecord,
+        tenantRecord: erasure.tenantRecord,
+        piiErased: erasure.piiErased,
+      };
     },
   };
 }

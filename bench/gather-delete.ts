@@ -1,5 +1,5 @@
-import { mintServiceToken } from '../common/service-token';
-import { baseUrl, FLEET_INSTANCES } from '../services/fleet/topology';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { baseUrl, FLEET_INSTANCES } from '@tenant-deletion/example-fleet';
 
 /**
  * The naive orchestrator the original system was: Promise.all of every service's DELETE, following 202s, with no

@@ -1,11 +1,6 @@
 import pg from 'pg';
-import { readCatalog } from '../services/kit/catalog';
-import { deleteAllStatement } from '../services/kit/deletion-statements';
-import { planDeletion } from '../services/kit/deletion-plan';
-import { parseDefinition } from '../services/kit/service-definition';
-import { instanceDatabaseUrl } from '../services/fleet/fleet-databases';
-import { fleetService } from '../services/fleet/fleet-services';
-import { FLEET_INSTANCES, type FleetInstance } from '../services/fleet/topology';
+import { readCatalog, deleteAllStatement, planDeletion, parseDefinition } from '@tenant-deletion/kit';
+import { instanceDatabaseUrl, fleetService, FLEET_INSTANCES, type FleetInstance } from '@tenant-deletion/example-fleet';
 
 /**
  * The lower bounds: each service's own delete statements (the kit's plan), run straight against its database in

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../common/config';
-import { mintServiceToken } from '../common/service-token';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
 import { connectTemporalClient, type TemporalAccess } from '../common/temporal-connection';
 import { upsertInstances } from '../db/service-instances';
-import { seedTenant } from '../services/fleet/seed/seed-tenant';
-import { baseUrl, FLEET_INSTANCES, registryUrl } from '../services/fleet/topology';
+import { seedTenant, baseUrl, FLEET_INSTANCES, registryUrl } from '@tenant-deletion/example-fleet';
 import { KafkaTraffic } from '../scripts/demo/kafka-traffic';
 import { gatherDelete } from './gather-delete';
 import { rawSqlDelete, rawSqlDeleteInOrder } from './raw-sql-delete';
+import { inventoryWriter } from '../db/inventory-writer';
 
 /** One measurement each, on the running fleet, workers and bridge; times in milliseconds. */
 
@@ -26,6 +26,7 @@ async function seed(ctx: BenchContext, tenantId: string, records: number): Promi
     tenantId,
     records,
     databaseUrl: ctx.config.DATABASE_URL,
+    inventory: inventoryWriter(ctx.config.DATABASE_URL),
     registry: { url: registryUrl(), secret: ctx.secret },
   });
   return seeded.records + seeded.files;
@@ -135,7 +136,6 @@ export async function bulkhead(ctx: BenchContext, tenants: number) {
         databaseUrl: ctx.config.DATABASE_URL,
         registry: { url: registryUrl(), secret: ctx.secret },
         instances: used,
-        registerInstances: false,
       });
       const mine = withSlow ? used : used.filter((i) => i.serviceType === 'notification');
       await upsertInstances(

@@ -60,10 +60,19 @@ const codecKeyListSchema = z
     }
   });
 
-const codecEnvSchema = z.object({
-  PAYLOAD_CODEC: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
-  PAYLOAD_CODEC_KEYS: z.string().optional(),
-  PAYLOAD_CODEC_KEYS_FILE: z.string().optional(),
+export const codecEnvSchema = z.object({
+  PAYLOAD_CODEC: z
+    .enum(['on', 'off'], { error: 'must be on or off' })
+    .default('on')
+    .describe('`off` stores payloads unencrypted in Temporal (debugging only).'),
+  PAYLOAD_CODEC_KEYS: z
+    .string()
+    .optional()
+    .describe(
+      '`keyId:base64key,…` (32-byte keys): the first encrypts, all decrypt; never logged. Set it or ' +
+        "`PAYLOAD_CODEC_KEYS_FILE`, not both; neither: the local stack's key file.",
+    ),
+  PAYLOAD_CODEC_KEYS_FILE: z.string().optional().describe('A file of such entries, separated by commas or lines.'),
 });
 
 export type PayloadCodecConfig =

@@ -18,44 +18,86 @@ const positiveInt = z.coerce
   .positive('must be greater than 0');
 
 const variablesSchema = z.object({
-  TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
+  TEMPORAL_ADDRESS: hostPort
+    .default('localhost:7233')
+    .describe('The Temporal frontend, `host:port` (the local stack runs its Web UI on port 8233).'),
   TEMPORAL_NAMESPACE: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name')
-    .default('default'),
-  /** Unset: on when an API key or a TLS file is configured (Temporal Cloud needs TLS), off otherwise. */
-  TEMPORAL_TLS: flag.optional(),
-  /** A private CA's certificate (PEM); without it the system's roots verify the server. */
-  TEMPORAL_TLS_CA_FILE: filePath.optional(),
-  /** mTLS: the client certificate and its private key (PEM), both or neither. */
-  TEMPORAL_TLS_CERT_FILE: filePath.optional(),
-  TEMPORAL_TLS_KEY_FILE: filePath.optional(),
-  /** The name the server's certificate carries, when it is not TEMPORAL_ADDRESS's host (e.g. behind a proxy). */
+    .default('default')
+    .describe('The Temporal namespace every deletion workflow runs in.'),
+  TEMPORAL_TLS: flag
+    .optional()
+    .describe(
+      '`true` or `false`. Unset: on as soon as any `TEMPORAL_TLS_*` or `TEMPORAL_API_KEY*` variable is set ' +
+        '(Temporal Cloud needs TLS), off otherwise; `false` beside any of them is refused.',
+    ),
+  TEMPORAL_TLS_CA_FILE: filePath
+    .optional()
+    .describe("A private CA's certificate (PEM) that verifies the server; unset, the system's roots do."),
+  TEMPORAL_TLS_CERT_FILE: filePath
+    .optional()
+    .describe('mTLS: the client certificate (PEM); set with `TEMPORAL_TLS_KEY_FILE`, both or neither.'),
+  TEMPORAL_TLS_KEY_FILE: filePath
+    .optional()
+    .describe("mTLS: the client certificate's private key (PEM); set with `TEMPORAL_TLS_CERT_FILE`."),
   TEMPORAL_TLS_SERVER_NAME: z
     .string()
     .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name, e.g. temporal.example.com')
-    .optional(),
-  TEMPORAL_API_KEY: z.string().regex(/^\S+$/, 'must be one token, without spaces').optional(),
-  TEMPORAL_API_KEY_FILE: filePath.optional(),
+    .optional()
+    .describe(
+      "The name the server's certificate must carry, when it is not the host of `TEMPORAL_ADDRESS` (behind a proxy).",
+    ),
+  TEMPORAL_API_KEY: z
+    .string()
+    .regex(/^\S+$/, 'must be one token, without spaces')
+    .optional()
+    .describe('An API key (Temporal Cloud); implies TLS; never logged. Set it or `TEMPORAL_API_KEY_FILE`, not both.'),
+  TEMPORAL_API_KEY_FILE: filePath.optional().describe('A file holding the API key, read at start-up.'),
   KAFKA_BROKERS: z
     .string()
     .default('localhost:9092')
     .transform((value) => value.split(',').map((broker) => broker.trim()))
-    .pipe(z.array(hostPort).min(1, 'must list at least one broker')),
+    .pipe(z.array(hostPort).min(1, 'must list at least one broker'))
+    .describe('The Kafka brokers, comma-separated `host:port`s.'),
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
-    .default('postgres://postgres@localhost:5432/tenant_deletion'),
-  SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)').optional(),
-  APPROVAL_THRESHOLD_RECORDS: positiveInt.default(1_000_000),
-  /** Whole-tenant deletions that may start in the rolling window before the next ones wait for approval. */
-  BLAST_RADIUS_MAX_WHOLE_TENANT: positiveInt.default(50),
-  BLAST_RADIUS_WINDOW_HOURS: positiveInt.default(24),
-  /** Whole-tenant, non-GDPR deletions wait this long after the suspend; a cancel in that time restores the tenant. */
-  GRACE_PERIOD_SECONDS: z.coerce.number({ error: 'must be a whole number' }).int().min(0).default(0),
+    .default('postgres://postgres@localhost:5432/tenant_deletion')
+    .describe(
+      "The orchestrator's PostgreSQL (ledger, inventory, certificates); never echoed, as it may hold a password.",
+    ),
+  SERVICE_TOKEN_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)')
+    .optional()
+    .describe(
+      'The HS256 secret of the service tokens, 32+ characters; never logged. Required outside the local stack, ' +
+        "or `SERVICE_TOKEN_SECRET_FILE` naming a file that holds it; unset, the local stack's file.",
+    ),
+  APPROVAL_THRESHOLD_RECORDS: positiveInt
+    .default(1_000_000)
+    .describe('A deletion whose previewed total exceeds this many records waits for `tdel approve`.'),
+  BLAST_RADIUS_MAX_WHOLE_TENANT: positiveInt
+    .default(50)
+    .describe('Whole-tenant deletions that may start in the rolling window before the next ones wait for approval.'),
+  BLAST_RADIUS_WINDOW_HOURS: positiveInt.default(24).describe("The blast-radius cap's rolling window, in hours."),
+  // An old message read again (a consumer-group reset, a new group) must not start a deletion nobody asks for.
+  REQUEST_MAX_AGE_HOURS: positiveInt
+    .default(72)
+    .describe('A Kafka request whose `timestamp` is older than this goes to the DLQ as `STALE`.'),
+  GRACE_PERIOD_SECONDS: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      'Whole-tenant, non-GDPR deletions wait this long after the suspend; a cancel in that time restores the tenant.',
+    ),
   TENANT_REGISTRY_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s):// URL' })
     .default('http://localhost:8100')
-    .transform((url) => url.replace(/\/+$/, '')),
+    .transform((url) => url.replace(/\/+$/, ''))
+    .describe("The tenant registry's base URL."),
 });
 
 type Variables = z.infer<typeof variablesSchema>;

@@ -1,6 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES, type SearchAttributeName } from './contract';
+import { SEARCH_ATTRIBUTES, type SearchAttributeName } from '@tenant-deletion/contract';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 

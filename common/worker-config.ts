@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { serviceType } from './identifiers';
+import { serviceType } from '@tenant-deletion/contract';
 
 /**
  * Worker and orchestration tuning, read from a JSON file (`workers/worker-config.json` by default,
@@ -12,37 +12,53 @@ import { serviceType } from './identifiers';
 const positiveInt = z.number().int().positive();
 
 export const retryPolicySchema = z.object({
-  maxAttempts: positiveInt.default(8),
-  initialIntervalMs: positiveInt.default(1_000),
-  maxIntervalMs: positiveInt.default(60_000),
-  backoffCoefficient: z.number().min(1).default(2),
+  maxAttempts: positiveInt
+    .default(8)
+    .describe('Attempts of one delete, the first included, before the instance fails.'),
+  initialIntervalMs: positiveInt
+    .default(1_000)
+    .describe('The wait before the first retry of a 429, 5xx, timeout or refused connection (a `Retry-After` wins).'),
+  maxIntervalMs: positiveInt.default(60_000).describe('The longest wait between two attempts.'),
+  backoffCoefficient: z.number().min(1).default(2).describe('Each wait is the previous one times this.'),
 });
 
 export const serviceTypeSettingsSchema = z.object({
-  maxConcurrentActivities: positiveInt.default(20),
-  maxConcurrentWorkflowTasks: positiveInt.default(20),
-  /** How long one delete may take end to end, including 202 polling. */
-  deleteTimeoutSeconds: positiveInt.default(900),
-  heartbeatTimeoutSeconds: positiveInt.default(30),
-  /** One HTTP request's timeout; a timeout is retried. */
-  requestTimeoutSeconds: positiveInt.default(120),
-  pollIntervalMs: positiveInt.default(500),
+  maxConcurrentActivities: positiveInt.default(20).describe("Activity slots of the type's worker."),
+  maxConcurrentWorkflowTasks: positiveInt.default(20).describe("Workflow task slots of the type's worker."),
+  deleteTimeoutSeconds: positiveInt.default(900).describe('One delete end to end, 202 polling included.'),
+  heartbeatTimeoutSeconds: positiveInt.default(30).describe('A silent worker is declared dead after this.'),
+  requestTimeoutSeconds: positiveInt.default(120).describe("One HTTP request's timeout; a timeout is retried."),
+  pollIntervalMs: positiveInt.default(500).describe('202 polling: 50 ms, doubling up to this.'),
   retry: retryPolicySchema.default(retryPolicySchema.parse({})),
 });
 
 export type ServiceTypeSettings = z.infer<typeof serviceTypeSettingsSchema>;
 
 export const orchestrationSettingsSchema = z.object({
-  /** Temporal refuses more than 2,000 pending children per workflow. */
-  maxChildrenInFlight: positiveInt.max(1_900).default(200),
-  /** A held instance re-checks after this, doubling each time up to holdRecheckMaxSeconds. */
-  holdRecheckSeconds: z.number().positive().default(30),
-  holdRecheckMaxSeconds: z.number().positive().default(3_600),
-  /** A held instance's run hands over to a new one beyond this many events (or when Temporal suggests it). */
-  holdContinueAsNewAfterEvents: positiveInt.min(100).default(2_000),
-  continueAsNewAfterEvents: positiveInt.default(8_000),
-  maxConcurrentWorkflowTasks: positiveInt.default(50),
-  maxConcurrentActivities: positiveInt.default(50),
+  // Temporal refuses more than 2,000 pending children per workflow.
+  maxChildrenInFlight: positiveInt
+    .max(1_900)
+    .default(200)
+    .describe('Children running at once per tenant (at most 1,900).'),
+  holdRecheckSeconds: z
+    .number()
+    .positive()
+    .default(30)
+    .describe('How long a held instance waits before it asks again; doubles each time.'),
+  holdRecheckMaxSeconds: z
+    .number()
+    .positive()
+    .default(3_600)
+    .describe('The longest wait between two re-checks of a hold.'),
+  holdContinueAsNewAfterEvents: positiveInt
+    .min(100)
+    .default(2_000)
+    .describe("A held instance's history length that hands it to a new run (or when Temporal suggests it)."),
+  continueAsNewAfterEvents: positiveInt
+    .default(8_000)
+    .describe("The tenant workflow's history length that triggers continue-as-new."),
+  maxConcurrentWorkflowTasks: positiveInt.default(50).describe('Workflow task slots of the `tenant-deletion` worker.'),
+  maxConcurrentActivities: positiveInt.default(50).describe('Activity slots of the `tenant-deletion` worker.'),
 });
 
 export type OrchestrationSettings = z.infer<typeof orchestrationSettingsSchema>;
@@ -50,15 +66,38 @@ export type OrchestrationSettings = z.infer<typeof orchestrationSettingsSchema>;
 export const workerConfigSchema = z.object({
   orchestration: orchestrationSettingsSchema.default(orchestrationSettingsSchema.parse({})),
   defaults: serviceTypeSettingsSchema.default(serviceTypeSettingsSchema.parse({})),
-  serviceTypes: z.record(serviceType, serviceTypeSettingsSchema.partial()).default({}),
-  /** Which queues each worker process polls; `npm run worker` without --group runs them all. */
+  serviceTypes: z
+    .record(serviceType, serviceTypeSettingsSchema.partial())
+    .default({})
+    .describe('`serviceTypes.<type>`: any of the `defaults` keys, for one service type.'),
   groups: z
     .record(
       z.string().regex(/^[a-z0-9-]{1,40}$/, 'group names are 1-40 characters of a-z 0-9 -'),
       z.object({ orchestration: z.boolean().default(false), serviceTypes: z.array(serviceType).default([]) }),
     )
-    .refine((groups) => Object.keys(groups).length > 0, 'at least one group is needed'),
-  metricsPort: z.number().int().min(0).max(65_535).default(9464),
+    .refine((groups) => Object.keys(groups).length > 0, 'at least one group is needed')
+    .describe(
+      '`groups.<name>`: `{ "orchestration": bool, "serviceTypes": [...] }`, the queues one process polls ' +
+        '(`npm run worker -- --group <name>`; without `--group`, every group). At least one.',
+    ),
+  metricsPort: z
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(9464)
+    .describe('Prometheus metrics of the SDK runtime (`--metrics-port 0` disables).'),
+  /*
+   * Temporal's shutdownGraceTime: activities still running after it are cancelled and retried elsewhere, a 202's
+   * deletion resuming from the Location its heartbeats recorded.
+   */
+  shutdownGraceSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(3_600)
+    .default(60)
+    .describe('On SIGTERM/SIGINT, how long running activities may finish (0 to 3,600); 0 cancels them at once.'),
 });
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;

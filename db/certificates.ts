@@ -7,7 +7,7 @@ import {
   type CertificateBody,
   type CertificateDraft,
   type DeletionCertificate,
-} from '../common/certificates/certificate';
+} from '@tenant-deletion/contract';
 import { sealCertificate } from '../common/certificates/certificate-seal';
 import type { CertificateSigner } from '../common/certificates/signing-key';
 

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../common/config';
-import { ensureDatabase } from './database';
+import { ensureDatabase } from '@tenant-deletion/kit';
 import { migrate } from './migrate';
 
 function positiveInt(value: string): number {

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { INSTANCE_STATUSES } from '../common/contract';
-import { identifier, serviceType } from '../common/identifiers';
+import { serviceInstanceSchema, type ServiceInstance, identifier } from '@tenant-deletion/contract';
 
 /**
  * The service inventory (`service_instances`): which service instances a tenant has and which of them
@@ -9,16 +8,6 @@ import { identifier, serviceType } from '../common/identifiers';
  * and the seeder. Rows arrive from files and other systems, so every write is validated here first.
  */
 
-/** One instance in the contract's JSON shape (`tdel inventory list --json`). */
-export const serviceInstanceSchema = z.object({
-  serviceInstanceId: identifier,
-  serviceType,
-  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-  dependsOn: z.array(identifier).default([]),
-  status: z.enum(INSTANCE_STATUSES).default('ACTIVE'),
-});
-
-export type ServiceInstance = z.infer<typeof serviceInstanceSchema>;
 /** What a writer may pass: dependsOn and status may be left out (none, ACTIVE). */
 export type ServiceInstanceInput = z.input<typeof serviceInstanceSchema>;
 export type InstanceStatus = ServiceInstance['status'];

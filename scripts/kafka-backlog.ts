@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS } from '../common/contract';
+import { TOPICS } from '@tenant-deletion/contract';
 
 /**
  * The local broker keeps every earlier run's messages (tests, benchmarks, demos). A new consumer group that reads

@@ -3,10 +3,11 @@ import { Command } from 'commander';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
-import { InvalidKeyError, loadSigningKey, MissingSigningKeyError } from '../common/certificates/signing-key';
+import { loadSigningKey, MissingSigningKeyError } from '../common/certificates/signing-key';
+import { InvalidKeyError } from '@tenant-deletion/client';
 import { ConfigError, loadConfig } from '../common/config';
 import { kafkaPublisher } from '../common/kafka-client';
-import { servicePreviewTaskQueue, serviceTaskQueue } from '../common/contract';
+import { servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { missingSearchAttributes } from '../common/search-attribute-check';
 import { MissingSecretError, resolveServiceTokenSecret } from '../common/service-token-secret';
 import { temporalAccess } from '../common/temporal-connection';
@@ -15,6 +16,7 @@ import { createInstanceActivities } from '../activities/instance-activities';
 import { RegistryClient } from '../activities/registry-client';
 import { createGuardRailActivities } from '../activities/guard-rail-activities';
 import { createTenantActivities } from '../activities/tenant-activities';
+import { runUntilDrained } from './drain';
 import { createWorkerPool, queuesOf, UnknownGroupError } from './worker-pool';
 
 const program = new Command('worker')
@@ -41,9 +43,14 @@ const program = new Command('worker')
     // Only the orchestration queue issues certificates: only its workers hold the private key, checked at start-up.
     const certificateSigner = queues.orchestration ? loadSigningKey() : null;
     const metricsPort = options.metricsPort === undefined ? workerConfig.metricsPort : Number(options.metricsPort);
-    if (metricsPort > 0) {
-      Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } });
-    }
+    // Signals are runUntilDrained's (drain.ts), not the SDK's: its handler, listening from here on, would swallow a
+    // SIGTERM sent during start-up, and the workers would then start and run on.
+    Runtime.install({
+      shutdownSignals: [],
+      ...(metricsPort > 0
+        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } }
+        : {}),
+    });
 
     const client = await Connection.connect(temporal.connection).catch((error: Error) => {
       throw new Error(
@@ -88,10 +95,11 @@ const program = new Command('worker')
       `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.flatMap((type) => [serviceTaskQueue(type), servicePreviewTaskQueue(type)])].join(', ')}` +
         (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : '') +
         (certificateSigner ? `; certificates signed with key ${certificateSigner.keyId}` : '') +
+        `; SIGTERM drains for up to ${workerConfig.shutdownGraceSeconds} s` +
         `; ${temporal.description}`,
     );
-    // Runtime.install's shutdown signals (SIGINT, SIGTERM) drain every worker: in-flight tasks finish first.
-    await Promise.all(workers.map((worker) => worker.run()));
+    // SIGTERM and SIGINT drain every worker: running activities get shutdownGraceSeconds to finish.
+    await runUntilDrained(workers, workerConfig.shutdownGraceSeconds);
     await Promise.allSettled([connection.close(), publisher.close(), db.end()]);
   });
 

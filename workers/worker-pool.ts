@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { ORCHESTRATION_TASK_QUEUE, servicePreviewTaskQueue, serviceTaskQueue } from '../common/contract';
+import { ORCHESTRATION_TASK_QUEUE, servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { settingsFor, type WorkerConfig } from '../common/worker-config';
 import type { InstanceActivities } from '../activities/instance-activities';
 import type { GuardRailActivities } from '../activities/guard-rail-activities';
@@ -55,13 +55,12 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     failureConverterPath: dataConverter.failureConverterPath,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
+  const common = { connection, namespace, dataConverter, ...shutdownOptions(config) };
   const workers: Promise<Worker>[] = [];
   if (queues.orchestration) {
     workers.push(
       Worker.create({
-        connection,
-        namespace,
-        dataConverter,
+        ...common,
         workflowBundle,
         taskQueue: ORCHESTRATION_TASK_QUEUE,
         activities: options.tenantActivities,
@@ -74,9 +73,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     const settings = settingsFor(config, type);
     workers.push(
       Worker.create({
-        connection,
-        namespace,
-        dataConverter,
+        ...common,
         workflowBundle,
         taskQueue: serviceTaskQueue(type),
         activities: options.instanceActivities,
@@ -89,9 +86,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     // for its previews. Activities only, as many slots as the type's deletions.
     workers.push(
       Worker.create({
-        connection,
-        namespace,
-        dataConverter,
+        ...common,
         taskQueue: servicePreviewTaskQueue(type),
         activities: { previewInstance: options.instanceActivities.previewInstance },
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
@@ -99,4 +94,18 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     );
   }
   return Promise.all(workers);
+}
+
+/** How long a drain may overrun the grace time while cancelled activities wind up, before the worker gives up. */
+export const SHUTDOWN_FORCE_MARGIN_MS = 30_000;
+
+/**
+ * A drain, not a stop: on shutdown (SIGTERM, SIGINT) a worker stops polling at once, lets its running activities
+ * finish for shutdownGraceSeconds, then cancels the rest (WORKER_SHUTDOWN: their attempt fails and is retried on
+ * another worker). Should one ignore its cancellation, run() throws GracefulShutdownPeriodExpiredError a margin later,
+ * so that the process always ends.
+ */
+export function shutdownOptions(config: WorkerConfig): { shutdownGraceTime: number; shutdownForceTime: number } {
+  const graceMs = config.shutdownGraceSeconds * 1000;
+  return { shutdownGraceTime: graceMs, shutdownForceTime: graceMs + SHUTDOWN_FORCE_MARGIN_MS };
 }

@@ -1,21 +1,15 @@
+import type { ServiceInstance } from '@tenant-deletion/contract';
+
 /**
  * The dependency graph of one tenant's service instances, as pure functions so that they are unit-tested
  * apart from Temporal. An instance's `dependsOn` lists what it needs, so it is deleted before them: an app
  * goes before the database it uses.
  */
 
-export interface PlannedInstance {
-  serviceInstanceId: string;
-  serviceType: string;
-  baseUrl: string;
-  dependsOn: string[];
-  status: 'ACTIVE' | 'DELETING' | 'DELETED';
-}
-
 export type RequestCheck = { accepted: true; targets: string[] } | { accepted: false; reason: string };
 
 /** Returns one dependency cycle among the given instances, as a path that ends where it starts. */
-export function findCycle(instances: readonly PlannedInstance[]): string[] | undefined {
+export function findCycle(instances: readonly ServiceInstance[]): string[] | undefined {
   const byId = new Map(instances.map((instance) => [instance.serviceInstanceId, instance]));
   const state = new Map<string, 'visiting' | 'done'>();
   const path: string[] = [];
@@ -50,7 +44,7 @@ export function findCycle(instances: readonly PlannedInstance[]): string[] | und
  */
 export function checkRequest(
   tenantId: string,
-  inventory: readonly PlannedInstance[],
+  inventory: readonly ServiceInstance[],
   alreadyTargeted: ReadonlySet<string>,
   requested: readonly string[] | undefined,
 ): RequestCheck {
@@ -87,7 +81,7 @@ export function checkRequest(
 }
 
 /** For each instance, the instances that depend on it: they are deleted before it. */
-export function dependentsOf(instances: readonly PlannedInstance[]): Map<string, string[]> {
+export function dependentsOf(instances: readonly ServiceInstance[]): Map<string, string[]> {
   const dependents = new Map<string, string[]>();
   for (const instance of instances) {
     for (const needed of instance.dependsOn) {
@@ -100,7 +94,7 @@ export function dependentsOf(instances: readonly PlannedInstance[]): Map<string,
 }
 
 /** Every instance that `id` needs, directly or through others: none of them may go while `id` stays. */
-export function transitiveDependencies(id: string, inventory: readonly PlannedInstance[]): string[] {
+export function transitiveDependencies(id: string, inventory: readonly ServiceInstance[]): string[] {
   const byId = new Map(inventory.map((instance) => [instance.serviceInstanceId, instance]));
   const seen = new Set<string>();
   const stack = [...(byId.get(id)?.dependsOn ?? [])];

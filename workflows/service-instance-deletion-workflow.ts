@@ -1,23 +1,30 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
+  log,
   proxyActivities,
   setCurrentDetails,
+  type SignalDefinition,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DeletedCounts, InstanceDeletionStatus } from '../common/deletion-outcome';
+import {
+  type InstanceDeletionOutcome,
+  type InstanceDeletionStatus,
+  FAILURE_TYPES,
+  NON_RETRYABLE_FAILURE_TYPES,
+  type FailureDetails,
+} from '@tenant-deletion/contract';
 import type { ServiceTypeSettings } from '../common/worker-config';
 import type { InstanceActivities } from '../activities/instance-activities';
-import { FAILURE_TYPES, NON_RETRYABLE_FAILURE_TYPES, type FailureDetails } from '../activities/service-failures';
-import { DELETION_STATUS } from './search-attributes';
-import { instanceHoldSignal } from './signals';
+import { DELETION_STATUS } from '@tenant-deletion/client/search-attributes';
+import { instanceFinishedSignal, instanceHoldSignal } from './signals';
 
 export interface InstanceDeletionInput {
   tenantId: string;
@@ -26,12 +33,14 @@ export interface InstanceDeletionInput {
   baseUrl: string;
   traceId: string;
   requestIds: string[];
+  /** Which run of this instance's deletion (1, then 2 after a retryFailed): the parent matches outcomes to it. */
+  run: number;
   idempotencyKey: string;
   holdRecheckSeconds: number;
-  /** The re-check interval doubles up to this; absent in inputs of runs started before it existed. */
-  holdRecheckMaxSeconds?: number;
+  /** The re-check interval doubles up to this. */
+  holdRecheckMaxSeconds: number;
   /** A long hold continues as new beyond this many events, so no history grows without bound. */
-  holdContinueAsNewAfterEvents?: number;
+  holdContinueAsNewAfterEvents: number;
   settings: ServiceTypeSettings;
   /** What an earlier run of this instance's deletion hands over when a hold made it continue as new. */
   carried?: HeldState;
@@ -43,28 +52,29 @@ interface HeldState {
   nextRecheckSeconds: number;
 }
 
-/** Runs of a long hold continue as new at this many events unless the input says otherwise. */
-const DEFAULT_HOLD_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
-const DEFAULT_HOLD_RECHECK_MAX_SECONDS = 3_600;
-
-export interface InstanceDeletionOutcome {
-  status: Extract<InstanceDeletionStatus, 'COMPLETED' | 'FAILED' | 'CANCELLED'>;
-  deletedCounts: DeletedCounts;
-  attempts: number;
-  failureReason: string | null;
-  durationMs: number;
-}
-
 /**
  * Deletes one service instance's data for a tenant, on its service type's bulkhead queue. Transient failures
  * are retried by the activity's retry policy; a legal hold is waited out without spending attempts; a refusal
- * fails the instance with the service's reason. Always returns an outcome, so the parent never guesses.
+ * fails the instance with the service's reason. Always ends with an outcome, returned and also signalled to the
+ * parent's workflow id: the parent run that started it may have continued as new since.
  */
 export async function ServiceInstanceDeletionWorkflow(input: InstanceDeletionInput): Promise<InstanceDeletionOutcome> {
+  const outcome = await deleteWithHolds(input);
+  upsertSearchAttributes([{ key: DELETION_STATUS, value: outcome.status }]);
+  setCurrentDetails(`**${outcome.status}**${outcome.failureReason ? `: ${outcome.failureReason}` : ''}`);
+  await CancellationScope.nonCancellable(() =>
+    tellParent(instanceFinishedSignal, { serviceInstanceId: input.serviceInstanceId, run: input.run, outcome }),
+  );
+  return outcome;
+}
+
+async function deleteWithHolds(input: InstanceDeletionInput): Promise<InstanceDeletionOutcome> {
   const { settings } = input;
   const activities = proxyActivities<InstanceActivities>({
     startToCloseTimeout: `${settings.deleteTimeoutSeconds}s`,
     heartbeatTimeout: `${settings.heartbeatTimeoutSeconds}s`,
+    // A cancel waits for the running delete to stop, so that what is left is counted after it, not beside it.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: {
       maximumAttempts: settings.retry.maxAttempts,
       initialInterval: settings.retry.initialIntervalMs,
@@ -81,111 +91,93 @@ export async function ServiceInstanceDeletionWorkflow(input: InstanceDeletionInp
     baseUrl: input.baseUrl,
     traceId: input.traceId,
   };
-  const outcome = (status: InstanceDeletionOutcome['status'], rest: Partial<InstanceDeletionOutcome>) => {
-    upsertSearchAttributes([{ key: DELETION_STATUS, value: status }]);
-    setCurrentDetails(`**${status}**${rest.failureReason ? `: ${rest.failureReason}` : ''}`);
-    return {
-      status,
-      deletedCounts: {},
-      attempts: 0,
-      failureReason: null,
-      durationMs: Date.now() - started,
-      ...rest,
-    };
-  };
+  const outcome = (status: InstanceDeletionOutcome['status'], rest: Partial<InstanceDeletionOutcome>) => ({
+    status,
+    deletedCounts: {},
+    attempts: 0,
+    failureReason: null,
+    durationMs: Date.now() - started,
+    ...rest,
+  });
 
   let attempts = input.carried?.attempts ?? 0;
   // A run continued from a held one starts held: the parent already knows.
   let onHold = input.carried !== undefined;
   let recheckSeconds = input.carried?.nextRecheckSeconds ?? input.holdRecheckSeconds;
-  // Set once a hold is met with the back-off in place: from then on re-checks write no status events.
-  let backsOff = input.carried !== undefined;
   let shown: InstanceDeletionStatus | undefined;
   const show = (status: InstanceDeletionStatus, details: string) => {
-    if (status === shown) setCurrentDetails(`**${status}**: ${details}`);
-    else setStatus(status, details);
+    if (status !== shown) upsertSearchAttributes([{ key: DELETION_STATUS, value: status }]);
+    setCurrentDetails(`**${status}**: ${details}`);
     shown = status;
   };
   for (;;) {
     try {
-      if (!(backsOff && onHold)) setStatus('IN_PROGRESS', `deleting from ${input.serviceType} at ${input.baseUrl}`);
+      if (!onHold) show('IN_PROGRESS', `deleting from ${input.serviceType} at ${input.baseUrl}`);
       const result = await activities.deleteInstance({
         ...target,
         requestIds: input.requestIds,
         idempotencyKey: input.idempotencyKey,
       });
-      if (onHold) await tellParent(input.serviceInstanceId, false, null);
+      if (onHold)
+        await tellParent(instanceHoldSignal, {
+          serviceInstanceId: input.serviceInstanceId,
+          onHold: false,
+          reason: null,
+        });
       return outcome('COMPLETED', { deletedCounts: result.deletedCounts, attempts: attempts + result.attempt });
     } catch (error) {
       if (isCancellation(error)) return settleCancelled(activities, target, attempts, outcome);
       const failure = applicationFailureOf(error);
       attempts += attemptsOf(failure, settings.retry.maxAttempts);
-      if (failure?.type === FAILURE_TYPES.legalHold) {
-        // A hold is not a failure: no attempt is spent, and the instance waits, visibly, until it is lifted.
-        attempts -= 1;
-        backsOff = patched('hold-backoff');
-        if (!backsOff) {
-          // Runs started before the back-off keep their recorded behaviour: a fixed interval, the parent told each time.
-          onHold = true;
-          setStatus('ON_HOLD', `${failure.message}; re-checking every ${input.holdRecheckSeconds} s`);
-          await tellParent(input.serviceInstanceId, true, failure.message);
-          try {
-            await sleep(`${input.holdRecheckSeconds}s`);
-          } catch (sleepError) {
-            if (isCancellation(sleepError)) return settleCancelled(activities, target, attempts, outcome);
-            throw sleepError;
-          }
-          continue;
-        }
-        // Holds last days or months: re-checks back off, the parent hears of changes only (its signal count is
-        // capped at 10,000 a run), and the history is handed to a new run before it grows large.
-        show('ON_HOLD', `${failure.message}; next re-check in ${recheckSeconds} s`);
-        if (!onHold) {
-          onHold = true;
-          await tellParent(input.serviceInstanceId, true, failure.message);
-        }
-        try {
-          await sleep(recheckSeconds * 1_000);
-        } catch (sleepError) {
-          if (isCancellation(sleepError)) return settleCancelled(activities, target, attempts, outcome);
-          throw sleepError;
-        }
-        recheckSeconds = Math.min(recheckSeconds * 2, input.holdRecheckMaxSeconds ?? DEFAULT_HOLD_RECHECK_MAX_SECONDS);
-        const info = workflowInfo();
-        const budget = input.holdContinueAsNewAfterEvents ?? DEFAULT_HOLD_CONTINUE_AS_NEW_AFTER_EVENTS;
-        if (info.continueAsNewSuggested || info.historyLength > budget) {
-          await continueAsNew<typeof ServiceInstanceDeletionWorkflow>({
-            ...input,
-            carried: { attempts, startedAt: started, nextRecheckSeconds: recheckSeconds },
-          });
-        }
-        continue;
+      if (failure?.type !== FAILURE_TYPES.legalHold) {
+        return outcome('FAILED', {
+          attempts,
+          failureReason: `${input.serviceType} ${input.serviceInstanceId} of tenant ${input.tenantId}: ${
+            failure?.message ?? (error as Error).message
+          }`,
+        });
       }
-      return outcome('FAILED', {
-        attempts,
-        failureReason: `${input.serviceType} ${input.serviceInstanceId} of tenant ${input.tenantId}: ${
-          failure?.message ?? (error as Error).message
-        }`,
-      });
+      // A hold is not a failure: no attempt is spent. Holds last days or months: re-checks back off, the parent
+      // hears of changes only (its signal count is capped at 10,000 a run), and the history is handed to a new
+      // run before it grows large.
+      attempts -= 1;
+      show('ON_HOLD', `${failure.message}; next re-check in ${recheckSeconds} s`);
+      if (!onHold) {
+        onHold = true;
+        await tellParent(instanceHoldSignal, {
+          serviceInstanceId: input.serviceInstanceId,
+          onHold: true,
+          reason: failure.message,
+        });
+      }
+      try {
+        await sleep(recheckSeconds * 1_000);
+      } catch (sleepError) {
+        if (isCancellation(sleepError)) return settleCancelled(activities, target, attempts, outcome);
+        throw sleepError;
+      }
+      recheckSeconds = Math.min(recheckSeconds * 2, input.holdRecheckMaxSeconds);
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > input.holdContinueAsNewAfterEvents) {
+        await continueAsNew<typeof ServiceInstanceDeletionWorkflow>({
+          ...input,
+          carried: { attempts, startedAt: started, nextRecheckSeconds: recheckSeconds },
+        });
+      }
     }
   }
 }
 
-function setStatus(status: InstanceDeletionStatus, details: string): void {
-  upsertSearchAttributes([{ key: DELETION_STATUS, value: status }]);
-  setCurrentDetails(`**${status}**: ${details}`);
-}
-
-async function tellParent(serviceInstanceId: string, onHold: boolean, reason: string | null): Promise<void> {
+/** The parent's workflow id alone reaches its current run, also after a reset or a continue-as-new. */
+async function tellParent<T>(signal: SignalDefinition<[T]>, payload: T): Promise<void> {
   const parent = workflowInfo().parent;
   if (!parent) return;
-  // The parent's workflow id alone reaches its current run, also after a reset or a continue-as-new.
-  const runId = patched('hold-signal-to-current-run') ? undefined : parent.runId;
-  await getExternalWorkflowHandle(parent.workflowId, runId).signal(instanceHoldSignal, {
-    serviceInstanceId,
-    onHold,
-    reason,
-  });
+  try {
+    await getExternalWorkflowHandle(parent.workflowId).signal(signal, payload);
+  } catch (error) {
+    // A parent that has ended (terminated by an operator) has no one left to tell.
+    log.warn('could not signal the parent workflow', { parent: parent.workflowId, error: (error as Error).message });
+  }
 }
 
 /** After a cancel, find out what is left so the outcome says exactly what was and was not deleted. */

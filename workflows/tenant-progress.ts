@@ -1,50 +1,13 @@
-import type { DeletedCounts, DeletionStatus, InstanceDeletionStatus } from '../common/deletion-outcome';
+import type {
+  DeletedCounts,
+  DeletionStatus,
+  InstanceDeletionStatus,
+  InstanceState,
+  RequestState,
+  Totals,
+} from '@tenant-deletion/contract';
 
-/** The tenant workflow's state as the `progress` query shows it, and the pure roll-ups over it. */
-
-export interface InstanceState {
-  serviceInstanceId: string;
-  serviceType: string;
-  baseUrl: string;
-  status: InstanceDeletionStatus;
-  deletedCounts: DeletedCounts;
-  attempts: number;
-  lastError: string | null;
-  /** Requests waiting on this instance's deletion. */
-  requestIds: string[];
-  /** 1 for the first run; each retryFailed starts another. */
-  run: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-}
-
-export interface RequestState {
-  requestId: string;
-  traceId: string;
-  requestedBy: string;
-  gdprMode: boolean;
-  dryRun: boolean;
-  wholeTenant: boolean;
-  status: InstanceDeletionStatus | 'AWAITING_APPROVAL';
-  /** Who released the request when it was held for approval. */
-  approvedBy: string | null;
-  /** Why the request was refused or did not complete. */
-  reason: string | null;
-  /** Why it was asked for, as the requester said (e.g. contract-ended). */
-  statedReason: string | null;
-  /** GDPR requests (not dry runs): when the law wants the deletion done, ISO-8601; null otherwise. */
-  dueAt: string | null;
-  /** Dry runs only: what each instance would delete. */
-  preview?: Record<string, DeletedCounts>;
-}
-
-export interface TenantProgress {
-  tenantId: string;
-  status: DeletionStatus;
-  instances: InstanceState[];
-  requests: RequestState[];
-  totals: Record<InstanceDeletionStatus, number> & { deletedRecords: number };
-}
+/** Pure roll-ups over the tenant workflow's state, as the `progress` and `summary` queries and the Web UI show it. */
 
 export const TERMINAL: ReadonlySet<InstanceDeletionStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'REJECTED']);
 
@@ -57,7 +20,10 @@ export function rollUpStatus(instances: readonly InstanceState[], requests: read
   const statuses = new Set(instances.map((instance) => instance.status));
   if (statuses.has('ON_HOLD')) return 'ON_HOLD';
   if (statuses.has('IN_PROGRESS')) return 'IN_PROGRESS';
-  if (statuses.has('FAILED')) return 'FAILED';
+  // A request whose registry step was refused is failed too, though none of its instances is.
+  if (statuses.has('FAILED') || requests.some((request) => request.status === 'FAILED' && request.failedStep)) {
+    return 'FAILED';
+  }
   if (statuses.has('PENDING')) return 'IN_PROGRESS';
   if (requests.some((request) => request.status === 'AWAITING_APPROVAL')) return 'AWAITING_APPROVAL';
   if (requests.some((request) => request.status === 'PENDING' || request.status === 'IN_PROGRESS'))
@@ -68,7 +34,7 @@ export function rollUpStatus(instances: readonly InstanceState[], requests: read
   return 'COMPLETED';
 }
 
-export function totals(instances: readonly InstanceState[]): TenantProgress['totals'] {
+export function totals(instances: readonly InstanceState[]): Totals {
   const result = {
     PENDING: 0,
     IN_PROGRESS: 0,
@@ -119,4 +85,28 @@ export function earliestDueAt(requests: readonly RequestState[]): string | null 
   return open.length === 0
     ? null
     : open.reduce((earliest, due) => (Date.parse(due) < Date.parse(earliest) ? due : earliest));
+}
+
+/** The last dry run's would-delete counts, per instance, for the Web UI's current details; empty without one. */
+export function previewTable(requests: readonly RequestState[]): string {
+  const dryRun = [...requests].reverse().find((request) => request.preview);
+  if (!dryRun?.preview) return '';
+  const rows = Object.entries(dryRun.preview);
+  return [
+    '',
+    '',
+    `**dry run ${dryRun.requestId}** (${dryRun.status}): would delete ${rows.reduce((sum, [, counts]) => sum + countsTotal(counts), 0)} records`,
+    '',
+    '| instance | would delete |',
+    '|---|---|',
+    ...rows.slice(0, DETAIL_ROWS).map(
+      ([id, counts]) =>
+        `| ${id} | ${
+          Object.entries(counts)
+            .map(([table, n]) => `${table} ${n}`)
+            .join(', ') || '0'
+        } |`,
+    ),
+    ...(rows.length > DETAIL_ROWS ? [`| … ${rows.length - DETAIL_ROWS} more | |`] : []),
+  ].join('\n');
 }

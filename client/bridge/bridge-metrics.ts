@@ -35,7 +35,7 @@ export class BridgeMetrics {
   });
   readonly waiting = new Gauge({
     name: 'bridge_waiting_for_dependency',
-    help: '1 while the bridge backs off because Temporal or Kafka is unavailable',
+    help: '1 while the bridge backs off because Temporal, Kafka or PostgreSQL (the ledger) is unavailable',
     registers: [this.registry],
   });
 

@@ -1,29 +1,34 @@
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import pLimit from 'p-limit';
+import pg from 'pg';
 import type pino from 'pino';
 import type { Config } from '../../common/config';
-import { TOPICS } from '../../common/contract';
-import type { DeletionRequest } from '../../common/deletion-request';
+import { TOPICS, type DeadLetter, type DeletionRequest, type DlqError } from '@tenant-deletion/contract';
 import { kafkaClient } from '../../common/kafka-client';
 import { connectTemporalClient, type TemporalAccess } from '../../common/temporal-connection';
-import { requestDeletion } from '../request-deletion';
+import { requestStates } from '../../db/ledger';
+import { requestDeletion } from '@tenant-deletion/client';
 import { backoffMs, sleep } from './backoff';
 import { kafkaSecurity, type BridgeConfig } from './bridge-config';
 import type { BridgeMetrics } from './bridge-metrics';
 import { inKeyOrder } from './key-ordered';
-import { parseRequest, type DlqCode, type Parsed } from './request-messages';
+import { ledgerKey, refuseEnded, refuseStale } from './replay-guard';
+import { parseRequest, type Parsed } from './request-messages';
 
 /**
  * Kafka request messages in, signal-with-start out. Offsets are committed a chunk at a time, only after Temporal
  * accepted every request of the chunk or its DLQ record is written, so a crash at any point loses nothing;
- * redeliveries are absorbed by the deterministic requestId. Within a chunk, different tenants' requests are handed
- * over side by side and one tenant's one after another, in order. While Temporal or Kafka is down the bridge waits
- * and retries: a valid message never goes to the DLQ for that.
+ * redeliveries are absorbed by the deterministic requestId. A request older than REQUEST_MAX_AGE_HOURS, or one whose
+ * deletion the ledger says ended, is not handed over but dead-lettered (STALE, DUPLICATE: replay-guard.ts). Within a
+ * chunk, different tenants' requests are handed over side by side and one tenant's one after another, in order.
+ * While Temporal, Kafka or PostgreSQL is down the bridge waits and retries: a valid message never goes to the DLQ
+ * for that.
  */
 
 export interface BridgeOptions {
-  config: Pick<Config, 'KAFKA_BROKERS'>;
+  /** DATABASE_URL: the ledger, read to recognize a request whose deletion already ended. */
+  config: Pick<Config, 'KAFKA_BROKERS' | 'DATABASE_URL' | 'REQUEST_MAX_AGE_HOURS'>;
   /** Built before the bridge starts, so that a bad TLS file or codec key stops it instead of being retried. */
   temporal: TemporalAccess;
   bridge: BridgeConfig;
@@ -62,7 +67,11 @@ export async function startBridge({
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
   });
-  let joined = false;
+  const ledger = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4, connectionTimeoutMillis: 5_000 });
+  // An idle connection the server dropped is reported here; the next lookup reconnects, or waits and retries.
+  ledger.on('error', (error) => logger.warn({ reason: error.message }, 'ledger connection lost'));
+  /** Joined, and a fetch has run since: every assigned partition has its start offset (see below). */
+  let consuming = false;
   let waitingFor: string | null = null;
   let client: Client | undefined;
 
@@ -96,12 +105,12 @@ export async function startBridge({
 
   async function deadLetter(
     source: { topic: string; partition: number; message: KafkaMessage },
-    error: { code: DlqCode | 'HANDOVER_REJECTED'; message: string; issues: unknown[] },
+    error: DlqError,
     heartbeat: () => Promise<void>,
   ): Promise<void> {
     const key = source.message.key?.toString('utf8') ?? null;
     const value = source.message.value?.toString('utf8') ?? '';
-    const record = {
+    const record: DeadLetter = {
       error,
       source: { topic: source.topic, partition: source.partition, offset: source.message.offset, key },
       // Oversized originals are cut, so that the DLQ record itself stays within the broker's limits.
@@ -125,6 +134,16 @@ export async function startBridge({
     );
   }
 
+  /** Refuses what would replay history: too old (STALE), or already ended according to the ledger (DUPLICATE). */
+  async function refuseReplays(parsed: Parsed[], heartbeat: () => Promise<void>): Promise<Parsed[]> {
+    const fresh = parsed.map((p) => refuseStale(p, config.REQUEST_MAX_AGE_HOURS, Date.now()));
+    const requests = fresh.flatMap((p) => (p.ok ? [p.request] : []));
+    if (requests.length === 0) return fresh;
+    const states = await retrying('PostgreSQL (ledger)', () => requestStates(ledger, requests), heartbeat);
+    const byRequest = new Map(states.map((state) => [ledgerKey(state), state]));
+    return fresh.map((p) => refuseEnded(p, byRequest));
+  }
+
   async function handOver(request: DeletionRequest, heartbeat: () => Promise<void>): Promise<void> {
     await retrying('Temporal', async () => requestDeletion(await temporalClient(), request), heartbeat);
   }
@@ -133,11 +152,16 @@ export async function startBridge({
   await consumer.connect();
   await consumer.subscribe({
     topics: [TOPICS.serviceDeletionRequest, TOPICS.tenantDeletionRequest],
-    fromBeginning: true,
+    // Only a group without committed offsets: false starts it at the end, so that a new group replays nothing.
+    fromBeginning: bridge.BRIDGE_FROM_BEGINNING,
   });
-  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  // kafkajs finds a new group's start offsets (the topics' end) in the first fetch after the join, not at the join:
+  // healthy only from then on, so that a message produced once /healthz says ok is never behind the start.
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => ((joined = true), (consuming = false)));
+  consumer.on(consumer.events.FETCH, () => (consuming = joined));
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    joined = false;
+    joined = consuming = false;
     logger.error({ reason: payload.error.message, restart: payload.restart }, 'Kafka consumer crashed');
   });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
@@ -180,17 +204,21 @@ export async function startBridge({
       const { topic, partition } = batch;
       for (let from = 0; from < batch.messages.length; from += COMMIT_EVERY) {
         if (!isRunning() || isStale()) return;
-        const chunk = batch.messages.slice(from, from + COMMIT_EVERY).map((message) => ({
-          message,
-          parsed: parseRequest(
-            topic,
-            message.key?.toString('utf8') ?? null,
-            message.value,
-            bridge.BRIDGE_MAX_MESSAGE_BYTES,
-          ),
-        }));
-        const last = chunk[chunk.length - 1].message.offset;
+        const messages = batch.messages.slice(from, from + COMMIT_EVERY);
+        const last = messages[messages.length - 1].offset;
         try {
+          const parsed = await refuseReplays(
+            messages.map((message) =>
+              parseRequest(
+                topic,
+                message.key?.toString('utf8') ?? null,
+                message.value,
+                bridge.BRIDGE_MAX_MESSAGE_BYTES,
+              ),
+            ),
+            heartbeat,
+          );
+          const chunk = messages.map((message, i) => ({ message, parsed: parsed[i] }));
           await inKeyOrder(
             chunk,
             // One tenant's requests stay in order; a message that is not a request has no order to keep.
@@ -219,7 +247,7 @@ export async function startBridge({
     health: () =>
       waitingFor
         ? { ok: false, detail: `waiting for ${waitingFor}` }
-        : joined
+        : consuming
           ? { ok: true, detail: 'consuming' }
           : { ok: false, detail: 'joining the consumer group' },
     async close() {
@@ -227,6 +255,7 @@ export async function startBridge({
       await consumer.disconnect();
       await producer.disconnect();
       await client?.connection.close();
+      await ledger.end();
     },
   };
 }

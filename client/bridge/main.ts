@@ -10,16 +10,19 @@ import { BridgeMetrics } from './bridge-metrics';
 new Command('bridge')
   .description(
     'The Kafka bridge: reads tenant.service.deletion.request and tenant.deletion.request, hands every valid request ' +
-      'to Temporal (signal-with-start of TenantDeletionWorkflow), and writes every invalid one to tenant.deletion.dlq.',
+      'to Temporal (signal-with-start of TenantDeletionWorkflow), and writes every invalid one, every one older than ' +
+      'REQUEST_MAX_AGE_HOURS (STALE) and every one whose deletion the ledger says ended (DUPLICATE) to tenant.deletion.dlq.',
   )
   .addHelpText(
     'after',
     `
-Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS and KAFKA_BROKERS, in the README):
+Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS, KAFKA_BROKERS, DATABASE_URL and REQUEST_MAX_AGE_HOURS, in docs/configuration.md):
   BRIDGE_PORT               /healthz and /metrics (default 9466)
   BRIDGE_GROUP_ID           consumer group (default tenant-deletion-bridge)
   BRIDGE_MAX_IN_FLIGHT      hand-overs open at once, across partitions (default 32)
   BRIDGE_MAX_MESSAGE_BYTES  larger messages go to the DLQ as TOO_LARGE (default 65536)
+  BRIDGE_FROM_BEGINNING     true: a group without committed offsets reads the topics from their beginning
+                            (default false: from their end, so that a new group replays nothing)
   KAFKA_SSL                 true for TLS
   KAFKA_SASL_MECHANISM      plain | scram-sha-256 | scram-sha-512, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD
   LOG_LEVEL                 pino level (default info)

@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { TOPICS } from '../../common/contract';
-import type { DeletionRequest } from '../../common/deletion-request';
-import { identifier, isoTimestamp, serviceType } from '../../common/identifiers';
+import {
+  deletionRequestSchema,
+  TOPICS,
+  type DeletionRequest,
+  type DlqCode,
+  type DlqError,
+  identifier,
+  isoTimestamp,
+  serviceType,
+} from '@tenant-deletion/contract';
 
 /**
  * The two request messages as the contract pins them, and how each becomes a deletion request. Unknown fields are
@@ -9,37 +16,47 @@ import { identifier, isoTimestamp, serviceType } from '../../common/identifiers'
  * rather than have it ignored.
  */
 
+/** The descriptions land in the published JSON Schemas (docs/contract/kafka), which producers read. */
 const common = {
-  tenantId: identifier,
-  requestedBy: identifier,
-  timestamp: isoTimestamp,
-  gdprMode: z.boolean(),
-  dryRun: z.boolean().default(false),
+  tenantId: identifier.describe('The tenant: the same as the Kafka key and the envelope key.'),
+  requestedBy: identifier.describe('Who asks: an id of a person or system, never a name or e-mail address.'),
+  timestamp: isoTimestamp.describe(
+    'When the requester asked. Older than REQUEST_MAX_AGE_HOURS (72 by default): refused as STALE. A GDPR ' +
+      'deletion is due one month later.',
+  ),
+  gdprMode: z.boolean().describe('true: once all is deleted, erase the tenant record and its PII too (GDPR Art. 17).'),
+  dryRun: z.boolean().default(false).describe('true: ask every service what it would delete, deleting nothing.'),
+};
+
+const envelope = {
+  traceId: identifier.describe(
+    'Names this request: with the tenant (and instance) it makes the requestId, so a message read again is the ' +
+      'same request. Use a new one for a new request.',
+  ),
+  key: identifier.describe('The tenant again: must equal the Kafka key and payload.tenantId.'),
 };
 
 export const serviceDeletionMessage = z.strictObject({
-  traceId: identifier,
-  key: identifier,
-  payload: z.strictObject({ ...common, serviceType, serviceInstanceId: identifier }),
-});
-
-export const tenantDeletionMessage = z.strictObject({
-  traceId: identifier,
-  key: identifier,
+  ...envelope,
   payload: z.strictObject({
     ...common,
-    reason: z
-      .string()
-      .max(200)
-      .regex(/^[\w .,:;()/-]*$/, 'must be plain text (letters, digits, spaces, . , : ; ( ) / -)')
-      .optional(),
+    serviceType: serviceType.describe("The instance's service type, as the inventory records it."),
+    serviceInstanceId: identifier.describe('The service instance to delete the tenant from.'),
   }),
 });
 
-export type DlqCode = 'INVALID_JSON' | 'INVALID_MESSAGE' | 'KEY_MISMATCH' | 'TOO_LARGE' | 'UNKNOWN_TOPIC';
+export const tenantDeletionMessage = z.strictObject({
+  ...envelope,
+  payload: z.strictObject({
+    ...common,
+    reason: deletionRequestSchema.shape.reason.describe('Why, for the audit trail (e.g. contract-ended).'),
+  }),
+});
 
-export type Parsed =
-  { ok: true; request: DeletionRequest } | { ok: false; code: DlqCode; message: string; issues: unknown[] };
+/** A refusal of one message; HANDOVER_REJECTED is decided later, by Temporal. */
+type Refusal = DlqError & { code: Exclude<DlqCode, 'HANDOVER_REJECTED'> };
+
+export type Parsed = { ok: true; request: DeletionRequest } | ({ ok: false } & Refusal);
 
 /**
  * Validates one Kafka record. The request id is derived from the message, not made up, so that a redelivered
@@ -73,7 +90,7 @@ export function parseRequest(topic: string, key: string | null, value: Buffer | 
       message: parsed.error.issues
         .map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`)
         .join('; '),
-      issues: parsed.error.issues.map(({ code, path, message }) => ({ code, path, message })),
+      issues: parsed.error.issues.map(({ code, path, message }) => ({ code, path: path.map(pathKey), message })),
     };
   }
   const message = parsed.data;
@@ -112,4 +129,9 @@ export function parseRequest(topic: string, key: string | null, value: Buffer | 
       ...(payload.reason ? { reason: payload.reason } : {}),
     },
   };
+}
+
+/** JSON has no symbol keys; a symbol in a zod path could only come from code, and is named rather than dropped. */
+function pathKey(key: PropertyKey): string | number {
+  return typeof key === 'symbol' ? String(key) : key;
 }

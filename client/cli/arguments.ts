@@ -1,7 +1,7 @@
 import { Argument, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
-import { DELETION_STATUSES } from '../../common/deletion-outcome';
-import { identifier } from '../../common/identifiers';
+import { DELETION_STATUSES, identifier } from '@tenant-deletion/contract';
+import { usageError } from './exit-codes';
 
 /** Arguments and options shared by several commands, validated as commander parses them (bad → exit 2). */
 
@@ -50,4 +50,12 @@ export function positiveIntegerParser(what: string, max: number) {
 export function examples(lines: [command: string, what: string][]): string {
   const width = Math.max(...lines.map(([command]) => command.length));
   return `\nExamples:\n${lines.map(([command, what]) => `  $ ${command.padEnd(width)}  # ${what}`).join('\n')}\n`;
+}
+
+/** What a command builds from its arguments, checked against the contract's schema: bad → exit 2, each problem named. */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string, command: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || what} ${issue.message}`);
+  throw usageError(`invalid ${what}: ${problems.join('; ')}`, `see \`tdel ${command} --help\``);
 }

@@ -75,7 +75,10 @@ function configured<T>(read: () => T): T {
     return read();
   } catch (error) {
     if (error instanceof ConfigError) {
-      throw usageError(error.message, 'fix the variables named above (see the README for their defaults)');
+      throw usageError(
+        error.message,
+        'fix the variables named above (docs/configuration.md lists them with their defaults)',
+      );
     }
     throw error;
   }

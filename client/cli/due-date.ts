@@ -1,6 +1,6 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { deadlineStanding, type DeadlineStanding } from '../../common/gdpr-deadline';
-import { DELETION_DUE_AT } from '../../workflows/search-attributes';
+import { DELETION_DUE_AT } from '@tenant-deletion/client/search-attributes';
 import { formatTime } from './output';
 
 /** A deletion's GDPR due date (DeletionDueAt) and, while it runs, where it stands against that date. */

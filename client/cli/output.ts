@@ -42,6 +42,7 @@ const STATUS_COLOURS: Record<string, keyof Colors> = {
   ON_HOLD: 'yellow',
   AWAITING_APPROVAL: 'yellow',
   CANCELLED: 'magenta',
+  CANCEL_REQUESTED: 'magenta',
   TERMINATED: 'magenta',
   PENDING: 'dim',
   DELETED: 'dim',

@@ -6,6 +6,7 @@ import { examples } from './arguments';
 import { registerApprove } from './commands/approve';
 import { registerCancel } from './commands/cancel';
 import { registerCertificate } from './commands/certificate';
+import { registerConformance } from './commands/conformance';
 import { registerDelete } from './commands/delete';
 import { registerInventoryImport } from './commands/inventory-import';
 import { registerInventoryList } from './commands/inventory-list';
@@ -25,7 +26,7 @@ const ENVIRONMENT_HELP = `
 Environment:
   TEMPORAL_ADDRESS     Temporal frontend, host:port (default localhost:7233)
   TEMPORAL_NAMESPACE   namespace (default default)
-  TEMPORAL_TLS*, TEMPORAL_API_KEY*  TLS, mTLS and API key for a real cluster or Temporal Cloud (see the README)
+  TEMPORAL_TLS*, TEMPORAL_API_KEY*  TLS, mTLS and API key for a real cluster or Temporal Cloud (docs/deployment.md)
   PAYLOAD_CODEC_KEYS   payload encryption keys, keyId:base64key,... (default: the local stack's key file)
   TEMPORAL_UI_URL      Web UI base for the links printed (default http://localhost:8233)
   DATABASE_URL         the orchestrator's PostgreSQL (default postgres://postgres@localhost:5432/tenant_deletion)
@@ -70,6 +71,7 @@ function buildProgram(ctx: CliContext): Command {
   registerApprove(program, ctx);
   registerPreview(program, ctx);
   registerCertificate(program, ctx);
+  registerConformance(program, ctx);
   const inventory = program
     .command('inventory')
     .description("list and import tenants' service instances (the inventory in PostgreSQL)")

@@ -1,7 +1,7 @@
 import { Format, MultiBar, Presets, type Options, type Params } from 'cli-progress';
 import picocolors from 'picocolors';
 import type { Colors } from 'picocolors/types';
-import type { InstanceDeletionStatus } from '../../common/deletion-outcome';
+import type { InstanceDeletionStatus } from '@tenant-deletion/contract';
 import { colourEnabled, formatCount, formatTime, type CliIo, type OutStream } from './output';
 import type { TenantView } from './tenant-view';
 
@@ -10,9 +10,15 @@ import type { TenantView } from './tenant-view';
  * bar per instance and a total, redrawn in place (cli-progress). Elsewhere (CI logs, pipes): one line per change.
  */
 export interface ProgressDisplay {
-  update(view: TenantView): void;
+  update(frame: ProgressFrame): void;
   stop(): void;
 }
+
+/**
+ * What one redraw shows: the totals, and the instances to draw. From the summary those are only the ones that
+ * need attention (failed, held, running); from the full read at the end, every instance.
+ */
+export type ProgressFrame = Pick<TenantView, 'tenantId' | 'status' | 'totals' | 'instances'>;
 
 export function progressDisplay(io: CliIo, stream: OutStream): ProgressDisplay {
   const colours = picocolors.createColors(colourEnabled(stream, io.env));
@@ -72,9 +78,16 @@ class BarsDisplay implements ProgressDisplay {
     this.total = this.multi.create(1, 0, { label: 'total', detail: '', colour: 'bold' } satisfies BarPayload);
   }
 
-  update(view: TenantView): void {
+  update(view: ProgressFrame): void {
     const shown = view.instances.slice(0, MAX_INSTANCE_BARS);
     this.labelWidth = Math.max(5, ...shown.map((instance) => instance.serviceInstanceId.length));
+    // An instance that left the frame (settled, while the summary is drawn) gives its place to the next one.
+    const ids = new Set(shown.map((instance) => instance.serviceInstanceId));
+    for (const [id, bar] of this.bars) {
+      if (ids.has(id)) continue;
+      this.multi.remove(bar);
+      this.bars.delete(id);
+    }
     for (const instance of shown) {
       const payload: BarPayload = {
         label: instance.serviceInstanceId,
@@ -118,7 +131,7 @@ class LinesDisplay implements ProgressDisplay {
     private readonly colours: Colors,
   ) {}
 
-  update(view: TenantView): void {
+  update(view: ProgressFrame): void {
     const now = formatTime(Date.now());
     for (const instance of view.instances) {
       const line = `${instance.status}${instance.lastError && instance.status !== 'COMPLETED' ? ` (${instance.lastError})` : ''}`;

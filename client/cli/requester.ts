@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { identifier } from '../../common/identifiers';
+import { identifier } from '@tenant-deletion/contract';
 import { usageError } from './exit-codes';
 
 /**

@@ -1,6 +1,6 @@
 import { AT_RISK_DAYS } from '../../common/gdpr-deadline';
 import { formatCount, type Output } from './output';
-import type { TenantView } from './tenant-view';
+import { recordsIn, type RequestView, type TenantView } from './tenant-view';
 
 /** A tenant's deletion as text: a headline, a table of instances, totals, dry-run previews and what to do next. */
 
@@ -34,7 +34,7 @@ export function nextSteps(view: TenantView): string[] {
     case 'ON_HOLD':
       return [`an instance waits on a legal hold: it resumes when the hold is lifted, or \`tdel cancel ${id}\``];
     case 'AWAITING_APPROVAL':
-      return ['the deletion waits for an admin to approve it'];
+      return [`the deletion waits for approval: \`tdel approve ${id}\`, by someone other than its requester`];
     case 'PENDING':
     case 'IN_PROGRESS':
       return [`follow it with \`tdel status ${id} --watch\``];
@@ -85,17 +85,7 @@ export function renderTenantView(out: Output, view: TenantView): string {
     lines.push('');
     lines.push(summaryLine(out, view));
   }
-  for (const request of view.requests.filter((candidate) => candidate.dryRun && candidate.preview)) {
-    const entries = Object.entries(request.preview ?? {});
-    const total = entries.reduce((sum, [, counts]) => sum + Object.values(counts).reduce((a, b) => a + b, 0), 0);
-    lines.push(
-      `dry run ${request.requestId} (${out.status(request.status)}): would delete ${formatCount(total)} records`,
-    );
-    for (const [instance, counts] of entries) {
-      const tables = Object.entries(counts).map(([table, n]) => `${table}=${formatCount(n)}`);
-      lines.push(`  ${instance}: ${tables.length > 0 ? tables.join(', ') : c.dim('nothing')}`);
-    }
-  }
+  for (const request of view.requests.filter((candidate) => candidate.dryRun)) lines.push(...dryRunLines(out, request));
   for (const request of view.requests.filter((candidate) => candidate.status === 'REJECTED')) {
     lines.push(`${out.status('REJECTED')} request ${request.requestId}: ${request.reason ?? 'no reason given'}`);
   }
@@ -105,4 +95,19 @@ export function renderTenantView(out: Output, view: TenantView): string {
   if (view.note) lines.push(`${c.yellow('note:')} ${view.note}`);
   for (const step of nextSteps(view)) lines.push(`${c.dim('next:')} ${step}`);
   return lines.join('\n');
+}
+
+/** A dry run: what it would delete in all, then per instance and table (or a total only, for very large ones). */
+export function dryRunLines(out: Output, request: RequestView): string[] {
+  const head = `dry run ${request.requestId} (${out.status(request.status)})`;
+  if (!request.preview) return [`${head}: ${out.c.dim('no counts yet')}`];
+  const entries = Object.entries(request.preview);
+  const total = entries.reduce((sum, [, counts]) => sum + recordsIn(counts), 0);
+  return [
+    `${head}: would delete ${formatCount(total)} records in ${entries.length} instance${entries.length === 1 ? '' : 's'}`,
+    ...entries.map(([instance, counts]) => {
+      const tables = Object.entries(counts).map(([table, n]) => `${table}=${formatCount(n)}`);
+      return `  ${instance}: ${tables.length > 0 ? tables.join(', ') : out.c.dim('nothing')}`;
+    }),
+  ];
 }

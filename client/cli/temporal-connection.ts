@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { isGrpcServiceError, NamespaceNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { tenantWorkflowId } from '../../common/contract';
+import { tenantWorkflowId } from '@tenant-deletion/contract';
 import { connectTemporalClient, type TemporalAccess } from '../../common/temporal-connection';
 import { notFoundError, unreachableError, type CliError } from './exit-codes';
 

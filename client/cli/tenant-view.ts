@@ -1,15 +1,18 @@
 import { WorkflowFailedError, type WorkflowExecutionStatusName } from '@temporalio/client';
-import { tenantWorkflowId } from '../../common/contract';
-import type { DeadlineStanding } from '../../common/gdpr-deadline';
 import {
+  tenantWorkflowId,
   tenantDeletionResultSchema,
   type DeletedCounts,
   type DeletionStatus,
   type InstanceDeletionStatus,
-} from '../../common/deletion-outcome';
-import { DELETION_STATUS } from '../../workflows/search-attributes';
-import { progressQuery } from '../../workflows/signals';
-import { countsTotal, TERMINAL, type TenantProgress } from '../../workflows/tenant-progress';
+  type InstanceOutcome,
+  type InstanceState,
+  type RequestStatus,
+  type TenantProgress,
+} from '@tenant-deletion/contract';
+import type { DeadlineStanding } from '../../common/gdpr-deadline';
+import { DELETION_STATUS } from '@tenant-deletion/client/search-attributes';
+import { deletionHandle, readProgress } from '@tenant-deletion/client';
 import { dueDate } from './due-date';
 import { formatTime } from './output';
 import { isUnreachable, type TemporalSession } from './temporal-connection';
@@ -37,7 +40,7 @@ export interface InstanceView {
 
 export interface RequestView {
   requestId: string;
-  status: InstanceDeletionStatus | 'AWAITING_APPROVAL';
+  status: RequestStatus;
   dryRun: boolean;
   /** Why the workflow refused or settled the request, when it says. */
   reason: string | null;
@@ -46,7 +49,7 @@ export interface RequestView {
   traceId: string | null;
   gdprMode: boolean | null;
   wholeTenant: boolean | null;
-  /** Dry runs: what each instance would delete. */
+  /** Dry runs: what each instance would delete, per table; null until the previews are in. */
   preview: Record<string, DeletedCounts> | null;
 }
 
@@ -77,10 +80,14 @@ export interface TenantView {
   note: string | null;
 }
 
-const QUERY_TIMEOUT_MS = 5_000;
+export const QUERY_TIMEOUT_MS = 5_000;
 
-function emptyTotals(): ViewTotals {
-  return {
+export function recordsIn(counts: DeletedCounts): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+export function viewTotals(instances: readonly InstanceView[]): ViewTotals {
+  const sum: ViewTotals = {
     instances: 0,
     PENDING: 0,
     IN_PROGRESS: 0,
@@ -91,10 +98,6 @@ function emptyTotals(): ViewTotals {
     REJECTED: 0,
     deletedRecords: 0,
   };
-}
-
-export function viewTotals(instances: readonly InstanceView[]): ViewTotals {
-  const sum = emptyTotals();
   for (const instance of instances) {
     sum.instances += 1;
     sum[instance.status] += 1;
@@ -105,22 +108,40 @@ export function viewTotals(instances: readonly InstanceView[]): ViewTotals {
 
 const isoOrNull = (epochMs: number | null | undefined) => (epochMs ? formatTime(epochMs) : null);
 
-function fromProgress(progress: TenantProgress): Pick<TenantView, 'status' | 'instances' | 'requests'> {
+/** What the queries and the result both say of an instance. */
+function outcomeOf(
+  instance: Pick<InstanceOutcome, 'serviceInstanceId' | 'serviceType' | 'status' | 'deletedCounts' | 'attempts'>,
+) {
   return {
-    // Before the first request is accepted the workflow's roll-up says COMPLETED (nothing left to do): not yet.
-    status: progress.requests.length === 0 && progress.instances.length === 0 ? 'PENDING' : progress.status,
-    instances: progress.instances.map((instance) => ({
-      serviceInstanceId: instance.serviceInstanceId,
-      serviceType: instance.serviceType,
-      status: instance.status,
-      deletedCounts: instance.deletedCounts,
-      deletedRecords: countsTotal(instance.deletedCounts),
-      attempts: instance.attempts,
-      lastError: instance.lastError,
-      requestIds: instance.requestIds,
-      startedAt: isoOrNull(instance.startedAt),
-      finishedAt: isoOrNull(instance.finishedAt),
-    })),
+    serviceInstanceId: instance.serviceInstanceId,
+    serviceType: instance.serviceType,
+    status: instance.status,
+    deletedCounts: instance.deletedCounts,
+    deletedRecords: recordsIn(instance.deletedCounts),
+    attempts: instance.attempts,
+  };
+}
+
+/** One instance as the `progress` and `summary` queries answer it. */
+export function instanceView(instance: InstanceState): InstanceView {
+  return {
+    ...outcomeOf(instance),
+    lastError: instance.lastError,
+    requestIds: instance.requestIds,
+    startedAt: isoOrNull(instance.startedAt),
+    finishedAt: isoOrNull(instance.finishedAt),
+  };
+}
+
+/** Before the first request is accepted the workflow's roll-up says COMPLETED (nothing left to do): not yet. */
+export function notStartedYet(requests: number, instances: number): boolean {
+  return requests === 0 && instances === 0;
+}
+
+export function fromProgress(progress: TenantProgress): Pick<TenantView, 'status' | 'instances' | 'requests'> {
+  return {
+    status: notStartedYet(progress.requests.length, progress.instances.length) ? 'PENDING' : progress.status,
+    instances: progress.instances.map(instanceView),
     requests: progress.requests.map((request) => ({
       requestId: request.requestId,
       status: request.status,
@@ -135,7 +156,9 @@ function fromProgress(progress: TenantProgress): Pick<TenantView, 'status' | 'in
   };
 }
 
-function fromResult(raw: unknown): Pick<TenantView, 'status' | 'instances' | 'requests' | 'certificateId' | 'note'> {
+export function fromResult(
+  raw: unknown,
+): Pick<TenantView, 'status' | 'instances' | 'requests' | 'certificateId' | 'note'> {
   const parsed = tenantDeletionResultSchema.safeParse(raw);
   if (!parsed.success) {
     return { status: null, instances: [], requests: [], certificateId: null, note: 'the result has an unknown shape' };
@@ -144,12 +167,7 @@ function fromResult(raw: unknown): Pick<TenantView, 'status' | 'instances' | 're
   return {
     status: result.status,
     instances: result.instances.map((instance) => ({
-      serviceInstanceId: instance.serviceInstanceId,
-      serviceType: instance.serviceType,
-      status: instance.status,
-      deletedCounts: instance.deletedCounts,
-      deletedRecords: countsTotal(instance.deletedCounts),
-      attempts: instance.attempts,
+      ...outcomeOf(instance),
       lastError: instance.failureReason,
       requestIds: [],
       startedAt: null,
@@ -164,7 +182,7 @@ function fromResult(raw: unknown): Pick<TenantView, 'status' | 'instances' | 're
       traceId: null,
       gdprMode: null,
       wholeTenant: null,
-      preview: null,
+      preview: request.preview ?? null,
     })),
     certificateId: result.certificateId ?? null,
     note: null,
@@ -174,7 +192,7 @@ function fromResult(raw: unknown): Pick<TenantView, 'status' | 'instances' | 're
 /** Reads a tenant's deletion; throws WorkflowNotFoundError (mapped to exit 3 by the caller) when there is none. */
 export async function readTenantView(session: TemporalSession, webUi: WebUi, tenantId: string): Promise<TenantView> {
   const workflowId = tenantWorkflowId(tenantId);
-  const handle = session.client.workflow.getHandle(workflowId);
+  const handle = deletionHandle(session.client, tenantId);
   const description = await handle.describe();
   const base = {
     tenantId,
@@ -198,46 +216,27 @@ export async function readTenantView(session: TemporalSession, webUi: WebUi, ten
 
   if (description.status.name === 'RUNNING') {
     try {
-      const progress = await session.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
-        handle.query(progressQuery),
-      );
+      const progress = await session.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => readProgress(handle));
       const parts = fromProgress(progress);
       return { ...base, source: 'progress', ...parts, totals: viewTotals(parts.instances), note: null };
     } catch (error) {
       if (isUnreachable(error)) throw error;
-      return {
-        ...visibility,
-        note:
-          `the workflow runs but its progress query got no answer (${(error as Error).message}): ` +
-          'are the workers running? start them with `npm run worker`',
-      };
+      return { ...visibility, note: noAnswer('progress', error) };
     }
   }
   if (description.status.name === 'COMPLETED') {
     const parts = fromResult(await handle.result());
-    if (parts.requests.some((request) => request.dryRun)) {
-      await addPreviews(parts.requests, () =>
-        session.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => handle.query(progressQuery)),
-      );
-    }
     return { ...base, source: 'result', ...parts, totals: viewTotals(parts.instances) };
   }
   return { ...visibility, note: `the workflow ended ${description.status.name}${await endReason(handle)}` };
 }
 
-/**
- * A dry run's per-instance counts live in the workflow's state, not in its result: once the workflow closed, a
- * query (replayed by a worker) still has them. Without a worker the previews are left out, and the view says so.
- */
-async function addPreviews(requests: RequestView[], query: () => Promise<TenantProgress>): Promise<void> {
-  try {
-    const progress = await query();
-    for (const request of requests) {
-      request.preview = progress.requests.find((r) => r.requestId === request.requestId)?.preview ?? null;
-    }
-  } catch {
-    // Best effort: the result's own statuses stand.
-  }
+/** Why a query of a running workflow got nothing, and what to do. */
+export function noAnswer(query: string, error: unknown): string {
+  return (
+    `the workflow runs but its ${query} query got no answer (${(error as Error).message}): ` +
+    'are the workers running? start them with `npm run worker`'
+  );
 }
 
 async function endReason(handle: { result(): Promise<unknown> }): Promise<string> {
@@ -248,38 +247,4 @@ async function endReason(handle: { result(): Promise<unknown> }): Promise<string
     const cause = error instanceof WorkflowFailedError ? (error.cause?.message ?? error.message) : '';
     return cause ? `: ${cause}` : '';
   }
-}
-
-const MOVING: ReadonlySet<InstanceDeletionStatus> = new Set(['IN_PROGRESS', 'ON_HOLD']);
-
-/**
- * Where a tenant's deletion stands for someone following it: still moving, waiting for an admin (failed
- * instances wait for `retry` or `cancel`, so the workflow stays open), or ended.
- */
-export function tenantPhase(view: TenantView): 'running' | 'waiting' | 'ended' {
-  if (view.workflowStatus !== 'RUNNING') return 'ended';
-  const moving = view.instances.some((instance) => MOVING.has(instance.status));
-  if (view.status === 'FAILED' && !moving) return 'waiting';
-  return 'running';
-}
-
-/** Where one request stands: the deletion `tdel delete --wait` follows. */
-export function requestPhase(
-  view: TenantView,
-  requestId: string,
-): { phase: 'running' | 'waiting' | 'ended'; status: RequestView['status'] | null } {
-  const request = view.requests.find((candidate) => candidate.requestId === requestId);
-  if (!request) {
-    // Not accepted yet (signals are handled in order), or the workflow ended without it.
-    return view.workflowStatus === 'RUNNING' ? { phase: 'running', status: null } : { phase: 'ended', status: null };
-  }
-  if (request.status === 'AWAITING_APPROVAL') return { phase: 'waiting', status: request.status };
-  if (TERMINAL.has(request.status)) return { phase: 'ended', status: request.status };
-  if (view.workflowStatus !== 'RUNNING') return { phase: 'ended', status: request.status };
-  // A failed instance keeps its request open, and instances that wait on it stay PENDING: with nothing moving,
-  // the request waits for an admin.
-  const mine = view.instances.filter((instance) => instance.requestIds.includes(requestId));
-  const moving = mine.some((instance) => MOVING.has(instance.status));
-  if (!moving && mine.some((instance) => instance.status === 'FAILED')) return { phase: 'waiting', status: 'FAILED' };
-  return { phase: 'running', status: request.status };
 }

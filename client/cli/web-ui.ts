@@ -1,4 +1,4 @@
-import { tenantWorkflowId, WORKFLOW_TYPES } from '../../common/contract';
+import { tenantWorkflowId, WORKFLOW_TYPES } from '@tenant-deletion/contract';
 
 /**
  * Links into the Temporal Web UI. The UI's address is not Temporal's gRPC address, so it has its own variable,

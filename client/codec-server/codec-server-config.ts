@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { DEFAULT_CODEC_SERVER_PORT } from '../../common/codec-server-port';
 import { parseEnvironment } from '../../common/config';
 
 /** The codec server's settings, from the environment (the command-line options override them). */
 
-export const DEFAULT_CODEC_SERVER_PORT = 8081;
 export const DEFAULT_WEB_UI_ORIGIN = 'http://localhost:8233';
 
 const commaList = (item: z.ZodType<string, string>, what: string) =>
@@ -30,16 +30,29 @@ export const codecServerConfigSchema = z
       .int('must be a port number')
       .min(0)
       .max(65_535)
-      .default(DEFAULT_CODEC_SERVER_PORT),
-    /** `localhost` listens on the loopback addresses only: the server decrypts whatever it is sent. */
-    CODEC_SERVER_HOST: z.string().min(1).default('localhost'),
-    /** The Web UI origins allowed to call it from a browser (CORS). */
-    CODEC_SERVER_CORS_ORIGINS: commaList(origin, 'origin').default([DEFAULT_WEB_UI_ORIGIN]),
-    /** The namespaces whose payloads it serves, checked against X-Namespace; `*` serves any. */
-    CODEC_SERVER_NAMESPACES: commaList(namespace, 'namespace').optional(),
-    TEMPORAL_NAMESPACE: z.string().default('default'),
-    /** When set, /encode and /decode require `Authorization: Bearer <token>`. */
-    CODEC_SERVER_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+      .default(DEFAULT_CODEC_SERVER_PORT)
+      .describe('Where `npm run codec-server` listens (`--port` overrides it).'),
+    // The server decrypts whatever it is sent, so by default only this machine may ask.
+    CODEC_SERVER_HOST: z
+      .string()
+      .min(1)
+      .default('localhost')
+      .describe('The address it listens on; `localhost` is the loopback addresses only.'),
+    CODEC_SERVER_CORS_ORIGINS: commaList(origin, 'origin')
+      .prefault(DEFAULT_WEB_UI_ORIGIN)
+      .describe('The Web UI origins allowed to call it from a browser (CORS), comma-separated.'),
+    CODEC_SERVER_NAMESPACES: commaList(namespace, 'namespace')
+      .optional()
+      .describe(
+        'The namespaces whose payloads it decodes, checked against `X-Namespace`, comma-separated; `*` any. ' +
+          'Unset: `TEMPORAL_NAMESPACE`.',
+      ),
+    TEMPORAL_NAMESPACE: z.string().default('default').describe('The namespace it serves when the above is unset.'),
+    CODEC_SERVER_TOKEN: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .optional()
+      .describe('When set (32+ characters), `/encode` and `/decode` require `Authorization: Bearer <token>`.'),
   })
   .transform((env) => {
     const namespaces = env.CODEC_SERVER_NAMESPACES ?? [env.TEMPORAL_NAMESPACE];

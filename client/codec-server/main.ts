@@ -4,7 +4,8 @@ import { describePayloadCodec, loadPayloadCodecConfig } from '../../common/codec
 import { ConfigError } from '../../common/config';
 import { AesGcmPayloadCodec } from '../../common/payload-codec';
 import { buildCodecServer } from './codec-server';
-import { DEFAULT_CODEC_SERVER_PORT, DEFAULT_WEB_UI_ORIGIN, loadCodecServerConfig } from './codec-server-config';
+import { DEFAULT_CODEC_SERVER_PORT } from '../../common/codec-server-port';
+import { DEFAULT_WEB_UI_ORIGIN, loadCodecServerConfig } from './codec-server-config';
 
 interface Options {
   port?: string;

@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { InvalidKeyError, keyIdOf, requireEd25519 } from '@tenant-deletion/client';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeSecretFileOnce } from '../local-secret-file';
@@ -35,13 +36,6 @@ export class MissingSigningKeyError extends Error {
   }
 }
 
-export class InvalidKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidKeyError';
-  }
-}
-
 export function localSigningKeyFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(stackPaths(env).stateDir, 'secrets', 'certificate-signing-key.pem');
 }
@@ -73,33 +67,4 @@ export function loadSigningKey(env: NodeJS.ProcessEnv = process.env): Certificat
   requireEd25519(privateKey, file);
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, keyId: keyIdOf(publicKey), source: file };
-}
-
-/** A public key from PEM text; a private key's PEM is accepted too, and its public half is used. */
-export function parsePublicKey(pem: string | Buffer, source: string): KeyObject {
-  let key: KeyObject;
-  try {
-    key = createPublicKey(pem);
-  } catch (error) {
-    throw new InvalidKeyError(`${source} is not a public key in PEM: ${(error as Error).message}`);
-  }
-  requireEd25519(key, source);
-  return key;
-}
-
-export function keyIdOf(publicKey: KeyObject): string {
-  const der = publicKey.export({ type: 'spki', format: 'der' });
-  return createHash('sha256').update(der).digest('hex').slice(0, 16);
-}
-
-export function publicKeyPem(publicKey: KeyObject): string {
-  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
-}
-
-function requireEd25519(key: KeyObject, source: string): void {
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new InvalidKeyError(
-      `${source} holds a ${key.asymmetricKeyType ?? 'non-asymmetric'} key: certificates use Ed25519`,
-    );
-  }
 }

@@ -1,4 +1,4 @@
-import type { FleetInstance } from '../../services/fleet/topology';
+import type { FleetInstance } from '@tenant-deletion/example-fleet';
 
 /** An order in which instances can be deleted one by one: each after every instance that depends on it. */
 export function deletionOrder(instances: readonly FleetInstance[]): FleetInstance[] {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Consumer, type Producer } from 'kafkajs';
-import { TOPICS } from '../../common/contract';
+import { TOPICS } from '@tenant-deletion/contract';
 import { kafkaClient } from '../../common/kafka-client';
 import { startAtEnd } from '../kafka-backlog';
 

@@ -6,16 +6,16 @@ import { Command } from 'commander';
 import pg from 'pg';
 import colours from 'picocolors';
 import { loadConfig } from '../../common/config';
-import { tenantWorkflowId } from '../../common/contract';
+import { tenantWorkflowId } from '@tenant-deletion/contract';
 import { resolveServiceTokenSecret } from '../../common/service-token-secret';
 import { stackPaths } from '../../common/stack-paths';
 import { connectTemporalClient, temporalAccess, type TemporalAccess } from '../../common/temporal-connection';
-import { seedTenant } from '../../services/fleet/seed/seed-tenant';
-import { FLEET_INSTANCES, registryUrl } from '../../services/fleet/topology';
+import { seedTenant, FLEET_INSTANCES, registryUrl } from '@tenant-deletion/example-fleet';
 import { ProcessGroup, httpOk } from '../process-group';
 import { LOCAL_CODEC_ENDPOINT } from '../stack/temporal';
 import { deletionOrder } from './deletion-order';
 import { KafkaTraffic } from './kafka-traffic';
+import { inventoryWriter } from '../../db/inventory-writer';
 
 const UI = process.env.TEMPORAL_UI_URL || 'http://localhost:8233';
 const BRIDGE_PORT = Number(process.env.BRIDGE_PORT || 9466);
@@ -86,6 +86,7 @@ program.action(async (options: { exit: boolean; records: string }) => {
         tenantId,
         records: Number(options.records),
         databaseUrl: config.DATABASE_URL,
+        inventory: inventoryWriter(config.DATABASE_URL),
         registry: { url: registryUrl(), secret },
       });
       console.log(`  ${tenantId}: ${seeded.records} records, ${seeded.files} files in ${seeded.durationMs} ms`);

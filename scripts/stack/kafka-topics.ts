@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { TOPICS, type TopicName } from '../../common/contract';
+import { TOPICS, type TopicName } from '@tenant-deletion/contract';
 
 /**
  * Request topics get several partitions so that many tenants flow in parallel while each

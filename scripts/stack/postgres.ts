@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { ensureDatabase } from '../../db/database';
+import { ensureDatabase } from '@tenant-deletion/kit';
 import { migrate } from '../../db/migrate';
 import type { Component, Health } from './component';
 import { runLogged } from './daemon';

@@ -1,5 +1,4 @@
-import { ensureDatabase } from '../../db/database';
-import { migrate } from '../../db/migrate';
+import { ensureDatabase, migrate } from '@tenant-deletion/kit';
 import { fleetService } from './fleet-services';
 import type { FleetInstance } from './topology';
 

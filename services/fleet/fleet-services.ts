@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { DeletableServiceDefinition } from '../kit/service-definition';
+import type { DeletableServiceDefinition } from '@tenant-deletion/kit';
 import * as alertProcessor from './alert-processor/definition';
 import * as alertProcessorSeed from './alert-processor/seed-plan';
 import * as external from './external/definition';

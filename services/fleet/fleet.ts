@@ -1,15 +1,18 @@
 import pino from 'pino';
-import type { KitOptions, RunningDeletableService } from '../kit/deletable-service';
-import { startDeletableService } from '../kit/deletable-service';
-import type { RunningRegistry } from '../registry/registry-server';
-import { registryDatabaseUrl, startRegistry } from '../registry/registry-server';
-import { suspensionCheck } from '../registry/suspension-check';
+import { type KitOptions, type RunningDeletableService, startDeletableService } from '@tenant-deletion/kit';
+import { FaultInjector, type FaultSettingsInput } from '@tenant-deletion/kit/testing';
+import {
+  REGISTRY,
+  registryDatabaseUrl,
+  startRegistry,
+  suspensionCheck,
+  type RunningRegistry,
+} from '@tenant-deletion/example-registry';
 import { prepareInstanceDatabase } from './fleet-databases';
 import { fleetFileRoot } from './fleet-files';
 import { fleetService } from './fleet-services';
 import { mapWithLimit } from './seed/bounded-parallel';
-import type { FleetInstance } from './topology';
-import { FLEET_HOST, FLEET_INSTANCES, REGISTRY } from './topology';
+import { type FleetInstance, FLEET_HOST, FLEET_INSTANCES } from './topology';
 
 /**
  * The reference fleet in one process: the tenant registry, then every instance of the topology as a
@@ -28,8 +31,15 @@ export interface FleetOptions {
   instances?: readonly FleetInstance[];
   /** Where file-holding services keep tenant files, by service type; under the stack's state directory by default. */
   fileRoot?: (serviceType: string) => string;
-  /** Passed to every instance's kit (size thresholds, fault knobs). */
-  serviceOptions?: Pick<KitOptions, 'singleTransactionMaxRows' | 'batchSize' | 'asyncThresholdRows' | 'faults'>;
+  /** Passed to every instance's kit (size thresholds), and the fault knobs each instance starts with. */
+  serviceOptions?: Pick<KitOptions, 'singleTransactionMaxRows' | 'batchSize' | 'asyncThresholdRows'> & {
+    faults?: FaultSettingsInput;
+  };
+  /**
+   * Whether the instances have fault knobs (`/admin/faults`; default true: tests, chaos runs and `tdel conformance`
+   * drive them). `npm run fleet` reads it from KIT_FAULTS_ENABLED.
+   */
+  faultsEnabled?: boolean;
   logger?: pino.Logger;
 }
 
@@ -106,8 +116,10 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
   const started = await Promise.allSettled(
     instances.map((instance, i) => {
       const definition = fleetService(instance.serviceType).definition;
+      const { faults, ...sizes } = options.serviceOptions ?? {};
       return startDeletableService({
-        ...options.serviceOptions,
+        ...sizes,
+        faults: (options.faultsEnabled ?? true) ? new FaultInjector(faults) : undefined,
         definition,
         databaseUrl: databaseUrls[i],
         port: ephemeral ? 0 : instance.port,

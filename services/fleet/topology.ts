@@ -4,6 +4,8 @@
  * instance of each, with these ids and dependencies, so the orchestrator has a real graph to order.
  */
 
+import { REGISTRY } from '@tenant-deletion/example-registry';
+
 export interface FleetInstance {
   serviceType: string;
   /** The tenant's instance id in `service_instances`; the same id for every tenant. */
@@ -17,8 +19,6 @@ export interface FleetInstance {
 }
 
 export const FLEET_HOST = 'localhost';
-
-export const REGISTRY = { serviceType: 'tenant-registry', port: 8100, database: 'tenant_registry' } as const;
 
 export const FLEET_INSTANCES: readonly FleetInstance[] = [
   {

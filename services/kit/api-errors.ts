@@ -1,10 +1,11 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import type { ErrorBody } from '@tenant-deletion/contract';
 
 /** Every refusal is `{ error: { code, message } }`, as the contract's callers read it. */
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).send({ error: { code, message } });
+  return reply.code(status).send({ error: { code, message } } satisfies ErrorBody);
 }
 
 /** A refusal decided by the kit, carried from deep in a request to the error handler. */

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TokenRejected, verifyServiceToken } from '../../common/service-token';
+import { TokenRejected, verifyServiceToken } from '@tenant-deletion/contract/service-token';
 import { sendError } from './api-errors';
 
 /**

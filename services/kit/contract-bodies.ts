@@ -1,24 +1,8 @@
+import type { DeletionBody, PreviewBody } from '@tenant-deletion/contract';
 import type { Counts } from './deletion-counts';
 import { totalOf } from './deletion-counts';
 
-/** The bodies of the contract's preview and delete answers; the field names are the contract's. */
-
-export interface PreviewBody {
-  tenant_id: string;
-  service_name: string;
-  counts: Counts;
-  total: number;
-  timestamp: string;
-}
-
-export interface DeletionBody {
-  tenant_id: string;
-  service_name: string;
-  success: true;
-  deleted_counts: Counts;
-  errors: string[];
-  timestamp: string;
-}
+/** The contract's preview and delete answers (their schemas are the contract's service-http.ts), as the kit sends them. */
 
 export function previewBody(serviceName: string, tenantId: string, counts: Counts): PreviewBody {
   return {

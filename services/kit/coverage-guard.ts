@@ -89,7 +89,8 @@ export function checkCoverage(catalog: SchemaCatalog, definition: ServiceDefinit
       problems.push(
         `excluded table "${fk.table}" references planned table "${fk.referencedTable}" through ${fk.name} ` +
           `(ON DELETE ${fk.onDelete.toUpperCase()}), so deleting a tenant's "${fk.referencedTable}" rows would fail: ` +
-          'plan it instead, or make that foreign key ON DELETE SET NULL or CASCADE',
+          'plan it instead (remove it from exclude); if its rows must stay and only lose the reference, make that ' +
+          'foreign key ON DELETE SET NULL and declare it in plannedCascades, so the kit clears and counts them',
       );
     }
   }

@@ -4,24 +4,27 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { z } from 'zod';
-import { identifier } from '../../common/identifiers';
+import { identifier } from '@tenant-deletion/contract';
 import { describeIssues, isDatabaseUnavailable, KitHttpError, sendError } from './api-errors';
 import { requireServiceToken } from './auth';
-import { readCatalog } from './catalog';
+import { readCatalog, type SchemaCatalog } from './catalog';
 import { checkCoverage } from './coverage-guard';
 import { DeletionCoordinator } from './deletion-coordinator';
 import { DeletionExecutor } from './deletion-executor';
 import type { DeletionPlan } from './deletion-plan';
 import { planDeletion } from './deletion-plan';
 import { DeletionRuns } from './deletion-runs';
-import type { FaultSettings } from './faults';
-import { FaultInjector, SimulatedCrash } from './faults';
+import { SimulatedCrash, type FaultInjector } from './faults';
+import { FileOutbox } from './file-outbox';
 import { IdempotencyStore } from './idempotency';
 import { missingIndexes } from './index-advice';
 import { ensureKitTables } from './kit-tables';
 import { LegalHolds } from './legal-holds';
+import { checkOverDeletion } from './over-deletion-guard';
+import { RequestCounts } from './request-counts';
 import { adminRoutes } from './routes/admin-routes';
 import { deletionRoutes } from './routes/deletion-routes';
+import { faultRoutes } from './routes/fault-routes';
 import { jobRoutes } from './routes/job-routes';
 import { injectFaults, rejectInvalidIds } from './routes/request-guards';
 import { writeRoutes } from './routes/write-routes';
@@ -46,7 +49,10 @@ export interface KitOptions {
   host?: string;
   /** The HS256 service-token secret; tokens must name the serviceType as audience. */
   secret: string;
-  /** Where the paths of `files` entries live; created when missing; paths leading out of it are refused. */
+  /**
+   * Where the paths of `files` entries live, each tenant's under `<fileRoot>/<tenantId>/`; created when
+   * missing; a path leading out of the tenant's directory is refused.
+   */
   fileRoot?: string;
   /** At most this many rows go in one transaction; more go in resumable batches. */
   singleTransactionMaxRows?: number;
@@ -55,7 +61,11 @@ export interface KitOptions {
   asyncThresholdRows?: number;
   /** The write guard (the registry's suspension); writes answer 423 while it says true. */
   isSuspended?: (tenantId: string) => Promise<boolean>;
-  faults?: Partial<FaultSettings>;
+  /**
+   * Test support (`@tenant-deletion/kit/testing`): the fault knobs, also served at `/admin/faults`. Without them the
+   * service has neither, so a production service never answers a request with an injected fault.
+   */
+  faults?: FaultInjector;
   logger?: pino.Logger;
 }
 
@@ -90,17 +100,20 @@ export async function startDeletableService(options: KitOptions): Promise<Runnin
   let app: ReturnType<typeof createApp> | undefined;
   let coordinator: DeletionCoordinator | undefined;
   try {
-    const { plan, files } = await prepare(db, definition, options.fileRoot, logger);
+    const { plan, files, catalog } = await prepare(db, definition, options.fileRoot, logger);
     logger.info({ tables: plan.tables.map((table) => `${table.name} (${table.reach})`) }, 'deletion plan ready');
 
     const basePath = `/api/v1/${definition.serviceType}`;
     const runs = new DeletionRuns();
     const holds = new LegalHolds(db);
-    const faults = new FaultInjector(options.faults);
+    const faults = options.faults;
+    const requests = new RequestCounts();
     const idempotency = new IdempotencyStore(db);
     const counter = new TenantDataCounter(plan, files);
-    const executor = new DeletionExecutor(plan, files, runs, holds, faults, sizes);
+    const outbox = files && new FileOutbox(files);
+    const executor = new DeletionExecutor(plan, outbox, runs, holds, faults, sizes);
     const locks = new TenantLocks(db, MAX_CONCURRENT_DELETIONS);
+    await outbox?.resumeLeftovers(db, locks, logger);
     coordinator = new DeletionCoordinator(db, plan, counter, executor, runs, holds, locks, {
       serviceName: definition.serviceType,
       asyncThresholdRows: sizes.asyncThresholdRows,
@@ -112,16 +125,18 @@ export async function startDeletableService(options: KitOptions): Promise<Runnin
     await app.register(
       async (api) => {
         api.addHook('preValidation', rejectInvalidIds);
-        await api.register(adminRoutes({ holds, faults }));
+        await api.register(adminRoutes({ holds, requests }));
+        if (faults) await api.register(faultRoutes(faults));
         await api.register(async (tenantApi) => {
-          tenantApi.addHook('preHandler', injectFaults(faults));
+          tenantApi.addHook('onRequest', async (request) => requests.record(request.method, request.url));
+          if (faults) tenantApi.addHook('preHandler', injectFaults(faults));
           await tenantApi.register(deletionRoutes(deps));
           await tenantApi.register(jobRoutes(deps));
           if (definition.auditTable !== undefined) {
             await tenantApi.register(
               writeRoutes({
                 db,
-                auditTable: definition.auditTable,
+                auditTable: catalog.tables.find((table) => table.name === definition.auditTable)!,
                 tenantColumn: definition.tenantColumn,
                 idempotency,
                 isSuspended: options.isSuspended,
@@ -161,19 +176,20 @@ async function prepare(
   definition: ServiceDefinition,
   fileRoot: string | undefined,
   logger: pino.Logger,
-): Promise<{ plan: DeletionPlan; files: TenantFiles | undefined }> {
+): Promise<{ plan: DeletionPlan; files: TenantFiles | undefined; catalog: SchemaCatalog }> {
   await ensureKitTables(db);
   const catalog = await readCatalog(db);
   const plan = planDeletion(catalog, definition);
   checkCoverage(catalog, definition, plan);
+  checkOverDeletion(catalog, definition, plan);
   for (const advice of missingIndexes(catalog, plan)) logger.warn({ advice }, 'missing index slows deletion');
   if (definition.files.length > 0 && fileRoot === undefined) {
     throw new KitDefinitionError('the definition declares files but no fileRoot was given');
   }
   await checkStatements(db, plan);
-  if (fileRoot === undefined) return { plan, files: undefined };
+  if (fileRoot === undefined) return { plan, files: undefined, catalog };
   await mkdir(fileRoot, { recursive: true });
-  return { plan, files: await TenantFiles.open(fileRoot) };
+  return { plan, files: await TenantFiles.open(fileRoot), catalog };
 }
 
 function sizesOf(options: KitOptions): z.infer<typeof sizesSchema> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { KitHttpError } from './api-errors';
-import type { DeletionBody } from './contract-bodies';
+import type { DeletionBody } from '@tenant-deletion/contract';
 import { deletionBody } from './contract-bodies';
 import { zeroCounts } from './deletion-counts';
 import type { DeletionPlan } from './deletion-plan';

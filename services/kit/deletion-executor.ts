@@ -4,18 +4,18 @@ import type { Counts } from './deletion-counts';
 import { addCounts } from './deletion-counts';
 import type { DeletionPlan, PlannedTable } from './deletion-plan';
 import type { DeletionRun, DeletionRuns } from './deletion-runs';
-import { deleteAllStatement, deleteBatchStatement, fileColumnAlias } from './deletion-statements';
+import { deleteAllStatement, deleteBatchStatement } from './deletion-statements';
 import type { FaultInjector } from './faults';
 import { SimulatedCrash } from './faults';
+import type { FileOutbox } from './file-outbox';
 import type { LegalHolds } from './legal-holds';
-import type { TenantFiles } from './tenant-files';
 
 /**
  * Deletes a tenant's rows in the plan's order, on a connection that holds the tenant's lock. A small
  * tenant goes in one transaction (all or nothing); a large one in batches, each committed together with
- * the run's progress so that a crash loses nothing and the next attempt carries on. Files are unlinked
- * inside the transaction that deletes the rows naming them, before it commits, so a row never
- * disappears while its file stays.
+ * the run's progress so that a crash loses nothing and the next attempt carries on. The files of
+ * deleted rows are recorded in the transaction that deletes the rows and unlinked once it has committed
+ * (file-outbox.ts): a rollback keeps both, and a crash in between is finished by the next attempt.
  */
 
 export interface ExecutorSettings {
@@ -42,10 +42,11 @@ export interface ExecutionContext {
 export class DeletionExecutor {
   constructor(
     private readonly plan: DeletionPlan,
-    private readonly files: TenantFiles | undefined,
+    private readonly outbox: FileOutbox | undefined,
     private readonly runs: DeletionRuns,
     private readonly holds: LegalHolds,
-    private readonly faults: FaultInjector,
+    /** The test-support fault knobs, when the service was given them. */
+    private readonly faults: FaultInjector | undefined,
     private readonly settings: ExecutorSettings,
   ) {}
 
@@ -53,18 +54,20 @@ export class DeletionExecutor {
     if (await this.holds.isHeld(context.client, context.run.tenantId)) {
       return { kind: 'held', counts: context.run.deletedCounts };
     }
+    // Removals an earlier attempt committed but did not finish (it crashed after its commit).
+    await this.removeFiles(context.client, context.run);
     return context.remainingRows <= this.settings.singleTransactionMaxRows
       ? this.inOneTransaction(context)
       : this.inBatches(context);
   }
 
   private async inOneTransaction({ client, run, log }: ExecutionContext): Promise<ExecutionOutcome> {
-    const counts = await this.transaction(client, async () => {
+    const counts = await this.transaction(client, run, async () => {
       let deleted: Counts = {};
       for (const table of this.plan.tables) {
         deleted = addCounts(
           deleted,
-          await this.deleteRows(client, table, deleteAllStatement(this.plan, table), [run.tenantId]),
+          await this.deleteRows(client, run, table, deleteAllStatement(this.plan, table), [run.tenantId]),
         );
       }
       const total = addCounts(run.deletedCounts, deleted);
@@ -83,8 +86,8 @@ export class DeletionExecutor {
         if (shouldStop()) return { kind: 'stopped', counts };
         if (await this.holds.isHeld(client, run.tenantId)) return { kind: 'held', counts };
         const before = counts;
-        counts = await this.transaction(client, async () => {
-          const deleted = await this.deleteRows(client, table, deleteBatchStatement(this.plan, table), [
+        counts = await this.transaction(client, run, async () => {
+          const deleted = await this.deleteRows(client, run, table, deleteBatchStatement(this.plan, table), [
             run.tenantId,
             this.settings.batchSize,
           ]);
@@ -96,7 +99,9 @@ export class DeletionExecutor {
         if (deleted > 0) {
           committedBatches += 1;
           log.debug({ runId: run.runId, table: table.name, deleted, committedBatches }, 'batch committed');
-          if (this.faults.crashDue(committedBatches)) throw new SimulatedCrash(committedBatches);
+          if (this.faults?.crashDue(committedBatches)) {
+            throw new SimulatedCrash(`after ${committedBatches} committed batches`);
+          }
         }
         if (table.selfReferences.length === 0 ? deleted < this.settings.batchSize : deleted === 0) break;
       }
@@ -116,8 +121,8 @@ export class DeletionExecutor {
     run: DeletionRun,
     counts: Counts,
   ): Promise<Counts> {
-    return this.transaction(client, async () => {
-      const deleted = await this.deleteRows(client, table, deleteAllStatement(this.plan, table), [run.tenantId]);
+    return this.transaction(client, run, async () => {
+      const deleted = await this.deleteRows(client, run, table, deleteAllStatement(this.plan, table), [run.tenantId]);
       if (deleted[table.name] === 0) return counts;
       const total = addCounts(counts, deleted);
       await this.runs.recordProgress(client, run.runId, total);
@@ -125,36 +130,41 @@ export class DeletionExecutor {
     });
   }
 
-  /** Runs one delete statement of a table, unlinking the files its deleted rows named. */
+  /** Runs one delete statement of a table; the files its deleted rows named are recorded, to go after the commit. */
   private async deleteRows(
     client: pg.PoolClient,
+    run: DeletionRun,
     table: PlannedTable,
     statement: string,
     values: unknown[],
   ): Promise<Counts> {
     const result = await client.query<Record<string, string | null>>(statement, values);
     const deleted: Counts = { [table.name]: result.rowCount ?? 0 };
-    for (const [i, file] of table.files.entries()) {
-      deleted[file.countAs] = 0;
-      for (const row of result.rows) {
-        const relativePath = row[fileColumnAlias(i)];
-        if (relativePath && (await this.files!.remove(relativePath, { table: table.name, column: file.pathColumn }))) {
-          deleted[file.countAs] += 1;
-        }
-      }
-    }
-    return deleted;
+    if (table.files.length === 0) return deleted;
+    return { ...deleted, ...(await this.outbox!.record(client, run, table, result.rows)) };
   }
 
-  private async transaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  /** The files get unlinked only once their rows' deletion has committed: never for a rollback. */
+  private async transaction<T>(client: pg.PoolClient, run: DeletionRun, work: () => Promise<T>): Promise<T> {
     await client.query('BEGIN');
+    let result: T;
     try {
-      const result = await work();
+      result = await work();
       await client.query('COMMIT');
-      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+    await this.removeFiles(client, run);
+    return result;
+  }
+
+  private async removeFiles(client: pg.PoolClient, run: DeletionRun): Promise<void> {
+    if (this.outbox === undefined) return;
+    await this.outbox.drain(client, run.tenantId, () => {
+      if (this.faults?.settings.crashBeforeFileRemoval) {
+        throw new SimulatedCrash('after a commit, before the files it recorded were unlinked');
+      }
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { CatalogForeignKey, SchemaCatalog } from './catalog';
+import type { CatalogForeignKey, CatalogTable, SchemaCatalog } from './catalog';
 import { KIT_TABLES } from './kit-tables';
 import type { ServiceDefinition } from './service-definition';
 
@@ -10,11 +10,23 @@ import type { ServiceDefinition } from './service-definition';
  */
 
 export interface PlannedTable {
+  /** The table's key (catalog.ts), and the key its rows are counted under; for a clearing step, its own key. */
   name: string;
+  schema: string;
+  relation: string;
   /** 'direct': the row's tenant column names the tenant; 'indirect': the row references a tenant's row. */
   reach: 'direct' | 'indirect';
-  /** For indirect tables: the foreign keys to other planned tables; a row referencing a tenant's row through any of them is the tenant's. */
+  /** For indirect tables: the foreign keys to other planned tables, the paths by which a row may be the tenant's. */
   via: CatalogForeignKey[];
+  /** The declared owner path (ownerPaths): the one of `via` that decides whose a row is. */
+  owner?: CatalogForeignKey;
+  /** Declared ON DELETE CASCADE keys into planned tables: a row reaching a tenant's row through one goes regardless. */
+  cascades: CatalogForeignKey[];
+  /**
+   * Set on a clearing step, not a table: a declared ON DELETE SET NULL / SET DEFAULT key whose rows
+   * referencing the tenant's rows the kit clears itself (an UPDATE, counted) before those rows go.
+   */
+  clears?: CatalogForeignKey;
   /** Foreign keys from the table to itself (trees, threads): rows go leaves first when batched. */
   selfReferences: CatalogForeignKey[];
   /** The author's predicate naming shared rows that stay. */
@@ -61,17 +73,26 @@ export function planDeletion(catalog: SchemaCatalog, definition: ServiceDefiniti
     }
   }
 
+  const declared = declaredCascades(catalog, definition).filter((fk) => planned.has(fk.referencedTable));
   const tables = candidates
     .filter((table) => planned.has(table.name))
     .map((table): PlannedTable => {
       const direct = table.columns.includes(definition.tenantColumn);
       const outgoing = catalog.foreignKeys.filter((fk) => fk.table === table.name);
+      const via = direct
+        ? []
+        : outgoing.filter((fk) => fk.referencedTable !== table.name && planned.has(fk.referencedTable));
+      const ownerPath = definition.ownerPaths[table.name];
       return {
         name: table.name,
+        schema: table.schema,
+        relation: table.relation,
         reach: direct ? 'direct' : 'indirect',
-        via: direct
-          ? []
-          : outgoing.filter((fk) => fk.referencedTable !== table.name && planned.has(fk.referencedTable)),
+        via,
+        owner: ownerPath === undefined ? undefined : resolveOwnerPath(ownerPath, via),
+        cascades: declared.filter(
+          (fk) => fk.table === table.name && fk.onDelete === 'cascade' && fk.referencedTable !== table.name,
+        ),
         selfReferences: outgoing.filter((fk) => fk.referencedTable === table.name),
         keep: definition.keep[table.name],
         files: definition.files
@@ -81,7 +102,65 @@ export function planDeletion(catalog: SchemaCatalog, definition: ServiceDefiniti
       };
     });
 
-  return { tenantColumn: definition.tenantColumn, tables: childrenFirst(tables, catalog.foreignKeys) };
+  const steps = clearingSteps(catalog, declared);
+  return {
+    tenantColumn: definition.tenantColumn,
+    tables: childrenFirst([...tables, ...steps], [...catalog.foreignKeys, ...stepEdges(steps, planned)]),
+  };
+}
+
+/** The foreign key an ownerPaths entry names among a table's paths: by constraint name, or by the one key to that table. */
+export function resolveOwnerPath(ownerPath: string, via: CatalogForeignKey[]): CatalogForeignKey | undefined {
+  const byName = via.find((fk) => fk.name === ownerPath);
+  if (byName) return byName;
+  const toTable = via.filter((fk) => fk.referencedTable === ownerPath);
+  return toTable.length === 1 ? toTable[0] : undefined;
+}
+
+/** The catalog's foreign keys that plannedCascades names (unknown names are the guard's to report). */
+export function declaredCascades(catalog: SchemaCatalog, definition: ServiceDefinition): CatalogForeignKey[] {
+  return catalog.foreignKeys.filter((fk) =>
+    definition.plannedCascades.some((entry) => entry.table === fk.table && entry.foreignKey === fk.name),
+  );
+}
+
+/** The count key of a clearing step: the referencing table and the key it clears. */
+export function clearingStepName(fk: CatalogForeignKey): string {
+  return `${fk.table}.${fk.columns.join('_')} (${fk.onDelete} by ${fk.name})`;
+}
+
+function clearingSteps(catalog: SchemaCatalog, declared: CatalogForeignKey[]): PlannedTable[] {
+  const tables = new Map<string, CatalogTable>(catalog.tables.map((table) => [table.name, table]));
+  return declared
+    .filter((fk) => (fk.onDelete === 'set null' || fk.onDelete === 'set default') && tables.has(fk.table))
+    .map((fk) => {
+      const table = tables.get(fk.table)!;
+      return {
+        name: clearingStepName(fk),
+        schema: table.schema,
+        relation: table.relation,
+        reach: 'indirect',
+        via: [fk],
+        clears: fk,
+        cascades: [],
+        selfReferences: [],
+        files: [],
+        hasChildTables: table.hasChildTables,
+      };
+    });
+}
+
+/**
+ * A clearing step runs after the referencing table's own rows of the tenant went (they are deleted, not
+ * cleared) and before the referenced rows go (else Postgres clears them uncounted).
+ */
+function stepEdges(steps: PlannedTable[], planned: Set<string>): CatalogForeignKey[] {
+  return steps.flatMap((step) => {
+    const fk = step.clears!;
+    const edges = [{ ...fk, table: step.name }];
+    if (planned.has(fk.table) && fk.table !== fk.referencedTable) edges.push({ ...fk, referencedTable: step.name });
+    return edges;
+  });
 }
 
 /** Kahn's order over "is referenced by", alphabetical among equals so that a plan is the same on every start. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { DeletionBody } from './contract-bodies';
+import type { DeletionBody } from '@tenant-deletion/contract';
 import type { Counts } from './deletion-counts';
 
 /**

@@ -36,6 +36,8 @@ export const faultSettingsSchema = z
     hangMs: milliseconds.default(30_000),
     /** In batched deletions: every attempt aborts, as a crash would, after this many committed batches; 0 = never. */
     crashAfterBatches: z.number().int().min(0).default(0),
+    /** Every attempt aborts, as a crash would, after a commit that recorded files and before they are unlinked. */
+    crashBeforeFileRemoval: z.boolean().default(false),
     /** The next tenant requests answer these, in order, one each (after latencyMs, before any rate is drawn). */
     nextAnswers: z.array(scriptedAnswerSchema).max(100).default([]),
   })
@@ -56,8 +58,9 @@ export interface InjectedFailure {
 
 /** Thrown where a crash was injected: the caller drops the work (and the client's connection) unfinished. */
 export class SimulatedCrash extends Error {
-  constructor(batches: number) {
-    super(`injected crash after ${batches} committed batches`);
+  /** `when` completes "injected crash …": `after 3 committed batches`. */
+  constructor(when: string) {
+    super(`injected crash ${when}`);
     this.name = 'SimulatedCrash';
   }
 }

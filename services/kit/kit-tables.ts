@@ -7,7 +7,12 @@ import type pg from 'pg';
  * `kit_` is still planned).
  */
 
-export const KIT_TABLES = ['kit_legal_holds', 'kit_idempotency_keys', 'kit_deletion_runs'] as const;
+export const KIT_TABLES = [
+  'kit_legal_holds',
+  'kit_idempotency_keys',
+  'kit_deletion_runs',
+  'kit_file_removals',
+] as const;
 
 const DDL = `
   CREATE TABLE IF NOT EXISTS kit_legal_holds (
@@ -40,6 +45,17 @@ const DDL = `
   );
   CREATE UNIQUE INDEX IF NOT EXISTS kit_deletion_runs_one_open_per_tenant
     ON kit_deletion_runs (tenant_id) WHERE status = 'running';
+  -- The file outbox (file-outbox.ts): files of committed deletions still to unlink.
+  CREATE TABLE IF NOT EXISTS kit_file_removals (
+    id            bigserial PRIMARY KEY,
+    tenant_id     text NOT NULL,
+    run_id        uuid NOT NULL,
+    source_table  text NOT NULL,
+    source_column text NOT NULL,
+    path          text NOT NULL,
+    recorded_at   timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX IF NOT EXISTS kit_file_removals_tenant ON kit_file_removals (tenant_id, id);
 `;
 
 /** Replayed answers older than this are forgotten: the orchestrator's retries of one request end long before. */

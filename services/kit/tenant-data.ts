@@ -22,7 +22,11 @@ export class TenantDataCounter {
     private readonly files: TenantFiles | undefined,
   ) {}
 
-  /** Counts in one read-only snapshot, so that the numbers add up even while rows change. */
+  /**
+   * Counts in one read-only snapshot, so that the numbers add up even while rows change. Every deletion
+   * counts first, and a file path outside the tenant's directory throws here (KitFileError): a deletion,
+   * batched or not, is refused before it deletes anything.
+   */
   async count(client: pg.PoolClient, tenantId: string): Promise<TenantDataCount> {
     const counts = zeroCounts(this.plan);
     let rows = 0;
@@ -49,7 +53,8 @@ export class TenantDataCounter {
     for (const row of rows) {
       for (const [i, file] of table.files.entries()) {
         const relativePath = row[fileColumnAlias(i)];
-        if (relativePath && (await this.files!.exists(relativePath, { table: table.name, column: file.pathColumn }))) {
+        const owner = { table: table.name, column: file.pathColumn };
+        if (relativePath && (await this.files!.exists(tenantId, relativePath, owner))) {
           counts[file.countAs] += 1;
         }
       }

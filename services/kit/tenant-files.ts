@@ -3,21 +3,41 @@ import path from 'node:path';
 
 /**
  * Files a tenant owns on disk (e.g. trained models), named by paths in its rows relative to the
- * service's file root. A path is only ever touched inside that root: a row naming `../..` or an
- * absolute path, or a symlinked directory leading out of the root, is refused rather than followed.
+ * service's file root. Each tenant's files live under its own directory, `<root>/<tenantId>/`, and a
+ * path is only ever touched there: a row naming another tenant's file, `..`, an absolute path, or a
+ * symlinked directory leading out of the tenant's directory is refused rather than followed. The
+ * shared root alone would not do: a row of one tenant could then name, and delete, another's file.
  */
-
-/** A row names a path the kit will not touch; the message names the table and column, never the path (it is tenant data). */
-export class KitFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'KitFileError';
-  }
-}
 
 export interface FileOwner {
   table: string;
   column: string;
+}
+
+/** Paths are tenant-chosen text: quoted so the message stays one line, and cut so it stays readable. */
+const QUOTED_PATH_MAX = 300;
+
+/**
+ * A row names a path the kit will not touch. The deletion stops before that row's transaction commits,
+ * so the row and the file both stay; the message names the tenant, the row's table and column and the path.
+ */
+export class KitFileError extends Error {
+  readonly code = 'FILE_PATH_REFUSED';
+
+  constructor(
+    readonly tenantId: string,
+    readonly owner: FileOwner,
+    readonly relativePath: string,
+    why: string,
+  ) {
+    super(
+      `tenant ${tenantId}: ${owner.table}.${owner.column} names the file ` +
+        `${JSON.stringify(relativePath.slice(0, QUOTED_PATH_MAX))}, which ${why}; a tenant's files must lie ` +
+        `under <fileRoot>/${tenantId}/. The kit refused to touch it and the deletion stopped, keeping the row ` +
+        'and the file: correct the path (or move the file under the tenant directory), then retry',
+    );
+    this.name = 'KitFileError';
+  }
 }
 
 export class TenantFiles {
@@ -28,9 +48,9 @@ export class TenantFiles {
     return new TenantFiles(await realpath(fileRoot));
   }
 
-  /** Whether the file is there, so that a preview counts what a delete would unlink. */
-  async exists(relativePath: string, owner: FileOwner): Promise<boolean> {
-    const target = await this.resolve(relativePath, owner);
+  /** Whether the tenant's file is there: a preview counts, and a deletion records, only what it would unlink. */
+  async exists(tenantId: string, relativePath: string, owner: FileOwner): Promise<boolean> {
+    const target = await this.resolve(tenantId, relativePath, owner);
     if (target === undefined) return false;
     try {
       return !(await lstat(target)).isDirectory();
@@ -40,9 +60,9 @@ export class TenantFiles {
     }
   }
 
-  /** Unlinks the file; false when it was already gone (a repeat, or never written), which is no error. */
-  async remove(relativePath: string, owner: FileOwner): Promise<boolean> {
-    const target = await this.resolve(relativePath, owner);
+  /** Unlinks the tenant's file; false when it was already gone (a repeat, or never written), which is no error. */
+  async remove(tenantId: string, relativePath: string, owner: FileOwner): Promise<boolean> {
+    const target = await this.resolve(tenantId, relativePath, owner);
     if (target === undefined) return false;
     try {
       await unlink(target);
@@ -53,15 +73,23 @@ export class TenantFiles {
     }
   }
 
-  /** The real path to act on, or undefined when its directory does not exist (so neither does the file). */
-  private async resolve(relativePath: string, owner: FileOwner): Promise<string | undefined> {
-    const refuse = (why: string) =>
-      new KitFileError(
-        `${owner.table}.${owner.column} holds a path ${why}; the kit will not touch it, so the deletion stopped`,
-      );
-    if (path.isAbsolute(relativePath)) throw refuse('that is absolute, not relative to the file root');
+  /**
+   * The real path to act on, or undefined when its directory does not exist (so neither does the file).
+   * Checked twice: by the text (`..`, absolute, another tenant's directory), then by the directory's real
+   * path, so a symlink anywhere on the way (the tenant directory itself included) cannot lead elsewhere.
+   * The last component is not followed: unlinking a symlink removes the link, never its target.
+   */
+  private async resolve(tenantId: string, relativePath: string, owner: FileOwner): Promise<string | undefined> {
+    const refuse = (why: string) => new KitFileError(tenantId, owner, relativePath, why);
+    // The identifier rule allows `.` and `..`, which name no directory of their own.
+    if (tenantId === '.' || tenantId === '..' || tenantId.includes(path.sep)) {
+      throw refuse('cannot be confined, as the tenant id is no directory name');
+    }
+    if (relativePath.includes('\0')) throw refuse('holds a NUL byte');
+    if (path.isAbsolute(relativePath)) throw refuse('is absolute, not relative to the file root');
+    const tenantDirectory = path.join(this.root, tenantId);
     const resolved = path.resolve(this.root, relativePath);
-    if (!this.inside(resolved)) throw refuse('that leads out of the file root');
+    if (!isInside(resolved, tenantDirectory)) throw refuse("lies outside the tenant's directory");
     let directory: string;
     try {
       directory = await realpath(path.dirname(resolved));
@@ -69,11 +97,13 @@ export class TenantFiles {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     }
-    if (directory !== this.root && !this.inside(directory)) throw refuse('whose directory links out of the file root');
+    if (directory !== tenantDirectory && !isInside(directory, tenantDirectory)) {
+      throw refuse("lies in a directory that links out of the tenant's directory");
+    }
     return path.join(directory, path.basename(resolved));
   }
+}
 
-  private inside(candidate: string): boolean {
-    return candidate.startsWith(this.root + path.sep);
-  }
+function isInside(candidate: string, directory: string): boolean {
+  return candidate.startsWith(directory + path.sep);
 }

@@ -1,10 +1,11 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import type { ErrorBody } from '@tenant-deletion/contract';
 
 /** The registry's error answers: `{ error: { code, message } }`, as every service of the fleet answers. */
 
 export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).send({ error: { code, message } });
+  return reply.code(status).send({ error: { code, message } } satisfies ErrorBody);
 }
 
 /** Zod's messages name the field and the rule, never the value, so they are safe to return and to log. */

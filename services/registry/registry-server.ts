@@ -3,11 +3,10 @@ import path from 'node:path';
 import Fastify, { LogController } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
-import { identifier } from '../../common/identifiers';
-import { TokenRejected, verifyServiceToken } from '../../common/service-token';
-import { ensureDatabase } from '../../db/database';
-import { migrate } from '../../db/migrate';
-import { REGISTRY } from '../fleet/topology';
+import { identifier } from '@tenant-deletion/contract';
+import { TokenRejected, verifyServiceToken } from '@tenant-deletion/contract/service-token';
+import { ensureDatabase, migrate } from '@tenant-deletion/kit';
+import { REGISTRY } from './registry-settings';
 import { isDatabaseUnavailable, sendError } from './api-errors';
 import { tenantRoutes } from './tenant-routes';
 

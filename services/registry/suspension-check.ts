@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { mintServiceToken } from '../../common/service-token';
-import { REGISTRY } from '../fleet/topology';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { REGISTRY } from './registry-settings';
 
 /**
  * The fleet's write guard asks the registry whether a tenant is suspended. Answers are cached briefly

@@ -1,14 +1,12 @@
 import type pg from 'pg';
 import { z } from 'zod';
-import { identifier } from '../../common/identifiers';
+import { identifier, type TenantStatus } from '@tenant-deletion/contract';
 
 /**
  * The registry's tenant records and their life cycle: ACTIVE → SUSPENDED (writes refused) → DELETED
- * (optionally with the PII erased). Every change is idempotent so a retried workflow step converges.
+ * (optionally with the PII erased). Every change is idempotent so a retried workflow step converges. A DELETED
+ * tenant comes back only through a forced re-creation (see saveTenant).
  */
-
-export const TENANT_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETED'] as const;
-export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 export const newTenantSchema = z.object({
   tenantId: identifier,
@@ -49,31 +47,80 @@ function transition(row: TransitionRow | undefined): TenantTransition | undefine
   return row && { tenantId: row.tenant_id, status: row.status, at: row.at };
 }
 
-/**
- * Creates the tenant or refreshes its record, for re-seeding. A deleted tenant starts over as ACTIVE;
- * a suspended one stays suspended, as its deletion may still be running.
- */
-export async function saveTenant(db: pg.Pool, tenant: NewTenant): Promise<TenantState> {
-  const { rows } = await db.query<StateRow>(
-    `INSERT INTO tenants (tenant_id, display_name, owner_email, billing_address)
-     VALUES ($1, $2, $3, $4)
-     ON CONFLICT (tenant_id) DO UPDATE SET
-       display_name = EXCLUDED.display_name,
-       owner_email = EXCLUDED.owner_email,
-       billing_address = EXCLUDED.billing_address,
-       status = CASE WHEN tenants.status = 'DELETED' THEN 'ACTIVE' ELSE tenants.status END,
-       created_at = CASE WHEN tenants.status = 'DELETED' THEN now() ELSE tenants.created_at END,
-       deleted_at = NULL,
-       pii_erased_at = NULL
-     RETURNING tenant_id, status`,
-    [tenant.tenantId, tenant.displayName, tenant.ownerEmail, tenant.billingAddress],
-  );
-  return { tenantId: rows[0].tenant_id, status: rows[0].status };
+/** What saving a tenant record did: created or refreshed it, re-created a deleted one, or refused to. */
+export type SaveOutcome =
+  | { outcome: 'saved' | 'recreated'; tenant: TenantState; createdAt: Date }
+  | { outcome: 'refused'; tenantId: string; deletedAt: Date; piiErased: boolean };
+
+interface ExistingRow {
+  status: TenantStatus;
+  deleted_at: Date | null;
+  pii_erased: boolean;
 }
 
-export async function findTenant(db: pg.Pool, tenantId: string): Promise<TenantState | undefined> {
-  const { rows } = await db.query<StateRow>('SELECT tenant_id, status FROM tenants WHERE tenant_id = $1', [tenantId]);
-  return rows[0] && { tenantId: rows[0].tenant_id, status: rows[0].status };
+/**
+ * Creates the tenant or refreshes its record, for re-seeding; a suspended one stays suspended, as its deletion may
+ * still be running. A DELETED tenant is re-created (ACTIVE, a new created_at) only when `force` says so on purpose:
+ * otherwise a deletion request made before the re-creation could still delete the new tenant, and its certificate
+ * would describe a record that no longer exists. The row is locked, so a concurrent delete cannot slip in between.
+ */
+export async function saveTenant(db: pg.Pool, tenant: NewTenant, force: boolean): Promise<SaveOutcome> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const existing = await client.query<ExistingRow>(
+      `SELECT status, deleted_at, pii_erased_at IS NOT NULL AS pii_erased FROM tenants WHERE tenant_id = $1 FOR UPDATE`,
+      [tenant.tenantId],
+    );
+    const previous = existing.rows[0];
+    if (previous?.status === 'DELETED' && !force) {
+      await client.query('ROLLBACK');
+      return {
+        outcome: 'refused',
+        tenantId: tenant.tenantId,
+        deletedAt: previous.deleted_at ?? new Date(0),
+        piiErased: previous.pii_erased,
+      };
+    }
+    const { rows } = await client.query<StateRow & { created_at: Date }>(
+      `INSERT INTO tenants (tenant_id, display_name, owner_email, billing_address)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id) DO UPDATE SET
+         display_name = EXCLUDED.display_name,
+         owner_email = EXCLUDED.owner_email,
+         billing_address = EXCLUDED.billing_address,
+         status = CASE WHEN tenants.status = 'DELETED' THEN 'ACTIVE' ELSE tenants.status END,
+         created_at = CASE WHEN tenants.status = 'DELETED' THEN now() ELSE tenants.created_at END,
+         suspended_at = CASE WHEN tenants.status = 'DELETED' THEN NULL ELSE tenants.suspended_at END,
+         deleted_at = NULL,
+         pii_erased_at = NULL
+       RETURNING tenant_id, status, created_at`,
+      [tenant.tenantId, tenant.displayName, tenant.ownerEmail, tenant.billingAddress],
+    );
+    await client.query('COMMIT');
+    return {
+      outcome: previous?.status === 'DELETED' ? 'recreated' : 'saved',
+      tenant: { tenantId: rows[0].tenant_id, status: rows[0].status },
+      createdAt: rows[0].created_at,
+    };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** A tenant's state and when it was created, or last re-created: requests older than that must not delete it. */
+export async function findTenant(
+  db: pg.Pool,
+  tenantId: string,
+): Promise<(TenantState & { createdAt: Date }) | undefined> {
+  const { rows } = await db.query<StateRow & { created_at: Date }>(
+    'SELECT tenant_id, status, created_at FROM tenants WHERE tenant_id = $1',
+    [tenantId],
+  );
+  return rows[0] && { tenantId: rows[0].tenant_id, status: rows[0].status, createdAt: rows[0].created_at };
 }
 
 /** Suspends an active tenant. A deleted tenant stays DELETED: it already accepts no writes. */

@@ -1,23 +1,60 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { z } from 'zod';
-import { identifier } from '../../common/identifiers';
+import {
+  identifier,
+  type TenantErased,
+  type TenantSaved,
+  type TenantStateBody,
+  type TenantTransitionBody,
+} from '@tenant-deletion/contract';
 import { describeIssues, sendError } from './api-errors';
 import { deleteTenant, findTenant, newTenantSchema, resumeTenant, saveTenant, suspendTenant } from './tenant-records';
 
 /** The registry's HTTP API over its tenant records. Ids are checked against the contract before any SQL. */
 
 const tenantParams = z.object({ tenantId: identifier });
-const deleteQuery = z.object({ erasePii: z.enum(['true', 'false'], { error: 'must be exactly true or false' }) });
+/** `force=true` re-creates a DELETED tenant on purpose; without it, that is refused (409). */
+export const createQuery = z.object({
+  force: z.enum(['true', 'false'], { error: 'must be exactly true or false' }).optional(),
+});
+export const deleteQuery = z.object({
+  erasePii: z.enum(['true', 'false'], { error: 'must be exactly true or false' }),
+});
 
 export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
   return async (app) => {
     app.post('/tenants', async (request, reply) => {
+      const query = createQuery.safeParse(request.query);
+      if (!query.success) return sendError(reply, 400, 'INVALID_FORCE', describeIssues(query.error));
       const parsed = newTenantSchema.safeParse(request.body);
       if (!parsed.success) return sendError(reply, 400, 'INVALID_TENANT', describeIssues(parsed.error));
-      const saved = await saveTenant(db, parsed.data);
-      request.log.info({ tenantId: saved.tenantId, status: saved.status }, 'tenant saved');
-      return reply.code(201).send({ tenant_id: saved.tenantId, status: saved.status });
+      const saved = await saveTenant(db, parsed.data, query.data.force === 'true');
+      if (saved.outcome === 'refused') {
+        request.log.warn({ tenantId: saved.tenantId }, 'refused to re-create a deleted tenant without force');
+        return sendError(
+          reply,
+          409,
+          'TENANT_DELETED',
+          `tenant ${saved.tenantId} was deleted at ${saved.deletedAt.toISOString()}` +
+            `${saved.piiErased ? ' and its PII erased' : ''}; it is not re-created under the same id by accident ` +
+            '(an old deletion request could delete the new tenant): POST /tenants?force=true re-creates it on purpose',
+        );
+      }
+      const { tenantId, status } = saved.tenant;
+      const createdAt = saved.createdAt.toISOString();
+      if (saved.outcome === 'recreated') {
+        // Ids and times only: the record's fields are PII.
+        request.log.warn({ tenantId, status, createdAt, forced: true }, 'deleted tenant re-created (forced)');
+      } else {
+        request.log.info({ tenantId, status }, 'tenant saved');
+      }
+      return reply.code(201).send({
+        tenant_id: tenantId,
+        status,
+        created_at: createdAt,
+        recreated: saved.outcome === 'recreated',
+      } satisfies TenantSaved);
     });
 
     app.get('/tenants/:tenantId', async (request, reply) => {
@@ -26,7 +63,12 @@ export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
       const tenant = await findTenant(db, params.data.tenantId);
       if (!tenant) return sendError(reply, 404, 'TENANT_NOT_FOUND', `tenant ${params.data.tenantId} is not registered`);
       // A deleted tenant takes no writes either, so the fleet's write guard treats it as suspended.
-      return { tenant_id: tenant.tenantId, status: tenant.status, suspended: tenant.status !== 'ACTIVE' };
+      return {
+        tenant_id: tenant.tenantId,
+        status: tenant.status,
+        suspended: tenant.status !== 'ACTIVE',
+        created_at: tenant.createdAt.toISOString(),
+      } satisfies TenantStateBody;
     });
 
     app.post('/tenants/:tenantId/suspend', async (request, reply) => {
@@ -37,7 +79,11 @@ export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
         return sendError(reply, 404, 'TENANT_NOT_FOUND', `tenant ${params.data.tenantId} is not registered`);
       }
       request.log.info({ tenantId: suspended.tenantId, status: suspended.status }, 'tenant suspended');
-      return { tenant_id: suspended.tenantId, status: suspended.status, timestamp: suspended.at.toISOString() };
+      return {
+        tenant_id: suspended.tenantId,
+        status: suspended.status,
+        timestamp: suspended.at.toISOString(),
+      } satisfies TenantTransitionBody;
     });
 
     app.post('/tenants/:tenantId/resume', async (request, reply) => {
@@ -51,11 +97,15 @@ export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
           reply,
           409,
           'TENANT_DELETED',
-          `tenant ${resumed.tenantId} is deleted and cannot be resumed; re-create it with POST /tenants`,
+          `tenant ${resumed.tenantId} is deleted and cannot be resumed; re-create it on purpose with POST /tenants?force=true`,
         );
       }
       request.log.info({ tenantId: resumed.tenantId }, 'tenant resumed');
-      return { tenant_id: resumed.tenantId, status: resumed.status, timestamp: resumed.at.toISOString() };
+      return {
+        tenant_id: resumed.tenantId,
+        status: resumed.status,
+        timestamp: resumed.at.toISOString(),
+      } satisfies TenantTransitionBody;
     });
 
     app.delete('/tenants/:tenantId', async (request, reply) => {
@@ -66,13 +116,17 @@ export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
       const erasePii = query.data.erasePii === 'true';
       const erased = await deleteTenant(db, params.data.tenantId, erasePii);
       request.log.info({ tenantId: params.data.tenantId, erasePii, known: erased !== undefined }, 'tenant deleted');
-      // An unknown tenant has nothing left to erase: answering 200 lets a retried delete converge.
+      // A tenant never registered has no record to delete or erase: saying "erased" would put a false statement in
+      // the deletion certificate. A retried delete still converges: a deleted tenant keeps its tombstone row.
+      if (!erased) {
+        return sendError(reply, 404, 'TENANT_NOT_FOUND', `tenant ${params.data.tenantId} is not registered`);
+      }
       return {
         tenant_id: params.data.tenantId,
         erased: true,
-        pii_erased: erased ? erased.piiErased : erasePii,
-        timestamp: (erased?.deletedAt ?? new Date()).toISOString(),
-      };
+        pii_erased: erased.piiErased,
+        timestamp: erased.deletedAt.toISOString(),
+      } satisfies TenantErased;
     });
   };
 }

@@ -4,8 +4,19 @@ import { kafkaSecurity, loadBridgeConfig } from '../../client/bridge/bridge-conf
 describe('bridge config', () => {
   it('defaults to the local stack: plaintext, port 9466', () => {
     const config = loadBridgeConfig({});
-    expect(config).toMatchObject({ BRIDGE_PORT: 9466, BRIDGE_GROUP_ID: 'tenant-deletion-bridge', KAFKA_SSL: false });
+    expect(config).toMatchObject({
+      BRIDGE_PORT: 9466,
+      BRIDGE_GROUP_ID: 'tenant-deletion-bridge',
+      BRIDGE_FROM_BEGINNING: false,
+      KAFKA_SSL: false,
+    });
     expect(kafkaSecurity(config)).toEqual({ ssl: false });
+  });
+
+  it('reads BRIDGE_FROM_BEGINNING=true|false and refuses anything else, naming the variable', () => {
+    expect(loadBridgeConfig({ BRIDGE_FROM_BEGINNING: 'true' }).BRIDGE_FROM_BEGINNING).toBe(true);
+    expect(loadBridgeConfig({ BRIDGE_FROM_BEGINNING: 'false' }).BRIDGE_FROM_BEGINNING).toBe(false);
+    expect(() => loadBridgeConfig({ BRIDGE_FROM_BEGINNING: 'yes' })).toThrow(/BRIDGE_FROM_BEGINNING/);
   });
 
   it('builds TLS and SASL settings for a real cluster', () => {

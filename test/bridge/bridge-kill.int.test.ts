@@ -5,13 +5,13 @@ import readline from 'node:readline';
 import { Context } from '@temporalio/activity';
 import { Partitioners, type Admin, type Producer } from 'kafkajs';
 import { loadConfig } from '../../common/config';
-import { TOPICS } from '../../common/contract';
-import type { TenantDeletionResult } from '../../common/deletion-outcome';
+import { TOPICS, type TenantDeletionResult } from '@tenant-deletion/contract';
 import { kafkaClient } from '../../common/kafka-client';
 import { skipRequestBacklog } from '../../scripts/kafka-backlog';
-import { progressQuery } from '../../workflows/signals';
+import { progressQuery } from '@tenant-deletion/client';
 import { until } from '../until';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
+import { oneInstance, wholeTenant } from './bridge-harness';
 
 /**
  * The bridge as its own process (`npm run bridge`'s entry point) on the real Kafka broker, handing over to a private
@@ -100,21 +100,7 @@ function instanceRequest(tenantId: string, serviceInstanceId: string) {
   return {
     topic: TOPICS.serviceDeletionRequest,
     requestId: `${traceId}:${tenantId}:${serviceInstanceId}`,
-    message: {
-      key: tenantId,
-      value: JSON.stringify({
-        traceId,
-        key: tenantId,
-        payload: {
-          tenantId,
-          serviceType: serviceInstanceId.split('-')[0],
-          serviceInstanceId,
-          requestedBy: 'admin-1',
-          timestamp: new Date().toISOString(),
-          gdprMode: false,
-        },
-      }),
-    },
+    message: oneInstance(tenantId, traceId, serviceInstanceId),
   };
 }
 
@@ -122,14 +108,7 @@ function wholeTenantRequest(tenantId: string) {
   return {
     topic: TOPICS.tenantDeletionRequest,
     requestId: `trace-whole:${tenantId}`,
-    message: {
-      key: tenantId,
-      value: JSON.stringify({
-        traceId: 'trace-whole',
-        key: tenantId,
-        payload: { tenantId, requestedBy: 'admin-1', timestamp: new Date().toISOString(), gdprMode: false },
-      }),
-    },
+    message: wholeTenant(tenantId, 'trace-whole'),
   };
 }
 

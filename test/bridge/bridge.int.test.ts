@@ -1,79 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import type { Admin, Consumer, Producer } from 'kafkajs';
-import pino from 'pino';
-import { loadConfig } from '../../common/config';
-import { TOPICS } from '../../common/contract';
-import { kafkaClient } from '../../common/kafka-client';
-import { temporalAccess } from '../../common/temporal-connection';
-import { startBridge, type RunningBridge } from '../../client/bridge/bridge';
-import { loadBridgeConfig } from '../../client/bridge/bridge-config';
-import { BridgeMetrics } from '../../client/bridge/bridge-metrics';
-import type { DlqCode } from '../../client/bridge/request-messages';
-import type { TenantDeletionResult } from '../../common/deletion-outcome';
+import { deadLetterSchema, TOPICS, type DlqCode, type TenantDeletionResult } from '@tenant-deletion/contract';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
-import { skipRequestBacklog, startAtEnd } from '../../scripts/kafka-backlog';
 import { fuzzSeed } from '../fuzz-seed';
 import { until } from '../until';
+import { BRIDGE_WAIT_MS, bridgeFor, KafkaSide, oneInstance, wholeTenant } from './bridge-harness';
 
 /** The bridge on the real Kafka broker, handing over to a private Temporal server running the fake fleet. */
 
-const config = loadConfig();
-/** How long a step of the bridge under test may take on a loaded 2-core machine. */
-const BRIDGE_WAIT_MS = 60_000;
-const kafka = kafkaClient(config.KAFKA_BROKERS, 'bridge-test');
 const run = randomUUID().slice(0, 8);
+const kafka = new KafkaSide();
+const { producer, dlqRecords } = kafka;
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
-let producer: Producer;
-let admin: Admin;
-let dlq: Consumer;
-const dlqRecords: { error: { code: string }; source: { key: string | null; partition: number; offset: string } }[] = [];
-
-async function bridgeFor(groupId: string, temporalAddress: string, fresh = true): Promise<RunningBridge> {
-  // A new test group starts at the end of the request topics, not at the shared broker's backlog.
-  if (fresh) await skipRequestBacklog(config.KAFKA_BROKERS, groupId);
-  return startBridge({
-    config,
-    temporal: temporalAccess({ ...config, TEMPORAL_ADDRESS: temporalAddress }),
-    bridge: { ...loadBridgeConfig({}), BRIDGE_GROUP_ID: groupId },
-    logger: pino({ level: 'silent' }),
-    metrics: new BridgeMetrics(),
-  });
-}
-
-function wholeTenant(tenantId: string, traceId: string) {
-  return {
-    key: tenantId,
-    value: JSON.stringify({
-      traceId,
-      key: tenantId,
-      payload: { tenantId, requestedBy: 'admin-1', timestamp: new Date().toISOString(), gdprMode: false },
-    }),
-  };
-}
-
-function oneInstance(tenantId: string, traceId: string, serviceInstanceId: string) {
-  return {
-    key: tenantId,
-    value: JSON.stringify({
-      traceId,
-      key: tenantId,
-      payload: {
-        tenantId,
-        serviceType: serviceInstanceId.split('-')[0],
-        serviceInstanceId,
-        requestedBy: 'admin-1',
-        timestamp: new Date().toISOString(),
-        gdprMode: false,
-      },
-    }),
-  };
-}
 
 /**
- * The DLQ codes a malformed request message earns. The contract's UNAUTHENTICATED, FORBIDDEN and STALE are not among
- * them because the bridge does not produce them (it reads no `authorization` and checks no message age);
- * HANDOVER_REJECTED takes Temporal refusing a valid request, UNKNOWN_TOPIC a topic the bridge does not subscribe to.
+ * The DLQ codes a malformed request message earns. The contract's UNAUTHENTICATED and FORBIDDEN are not among them
+ * because the bridge does not produce them (it reads no `authorization`); STALE and DUPLICATE refuse valid requests
+ * (replay-safety.int.test.ts); HANDOVER_REJECTED takes Temporal refusing a valid request, UNKNOWN_TOPIC a topic the
+ * bridge does not subscribe to.
  */
 const FUZZED_CODES = ['INVALID_JSON', 'INVALID_MESSAGE', 'KEY_MISMATCH', 'TOO_LARGE'] as const satisfies DlqCode[];
 type FuzzedCode = (typeof FUZZED_CODES)[number];
@@ -138,32 +82,12 @@ function malformedMessage(key: string): fc.Arbitrary<Fuzzed> {
   );
 }
 
-/** Committed offsets of a group equal the end of every partition: nothing left to read. */
-async function lag(groupId: string): Promise<number> {
-  let behind = 0;
-  for (const topic of [TOPICS.serviceDeletionRequest, TOPICS.tenantDeletionRequest]) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    for (const end of ends) {
-      const at = committed.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-      behind += Number(end.high) - Math.max(Number(at), Number(end.low));
-    }
-  }
-  return behind;
-}
-
 beforeAll(async () => {
   harness = await startTestEnvironment();
-  producer = kafka.producer();
-  admin = kafka.admin();
-  dlq = kafka.consumer({ groupId: `bridge-test-dlq-${run}` });
-  await startAtEnd(config.KAFKA_BROKERS, `bridge-test-dlq-${run}`, [TOPICS.deadLetter]);
-  await Promise.all([producer.connect(), admin.connect(), dlq.connect()]);
-  await dlq.subscribe({ topic: TOPICS.deadLetter });
-  await dlq.run({ eachMessage: async ({ message }) => void dlqRecords.push(JSON.parse(message.value!.toString())) });
+  await kafka.start(run);
 }, 120_000);
 afterAll(async () => {
-  await Promise.allSettled([producer?.disconnect(), admin?.disconnect(), dlq?.disconnect()]);
+  await kafka.stop();
   await harness?.teardown();
 });
 
@@ -260,7 +184,7 @@ describe('the Kafka bridge', () => {
     }
   }, 120_000);
 
-  it('dead-letters 1,000 malformed messages, each with the code its fault calls for, stays alive, and catches up', async () => {
+  it('dead-letters 1,000 malformed messages, each with the code its fault calls for in a record that obeys the published schema, stays alive, and catches up', async () => {
     const seed = fuzzSeed('bridge DLQ fuzz');
     const groupId = `bridge-test-${run}-fuzz`;
     const bridge = await bridgeFor(groupId, harness.env.address);
@@ -283,13 +207,14 @@ describe('the Kafka bridge', () => {
       await until(() => dlqRecords.filter((r) => r.source.key === key).length >= 1_000, '1,000 DLQ records', 120_000);
       const mine = dlqRecords.filter((r) => r.source.key === key);
       expect(mine).toHaveLength(1_000);
+      expect(mine.flatMap((record) => deadLetterSchema.safeParse(record).error?.issues ?? [])).toEqual([]);
       const got = mine.map((r) => ({ at: `${r.source.partition}:${r.source.offset}`, code: r.error.code }));
       expect(new Set(got.map((r) => r.at)).size).toBe(1_000);
       expect(got.filter((r) => r.code !== expectedAt.get(r.at))).toEqual([]);
       // Every code a malformed request can earn was earned by some of these messages, whatever the seed.
       expect([...new Set(got.map((r) => r.code))].sort()).toEqual([...FUZZED_CODES].sort());
       expect(bridge.health().ok).toBe(true);
-      await until(async () => (await lag(groupId)) === 0, 'the lag back to zero', BRIDGE_WAIT_MS);
+      await until(async () => (await kafka.lag(groupId)) === 0, 'the lag back to zero', BRIDGE_WAIT_MS);
       expect(harness.fleet.calls.filter((c) => c.tenantId === key)).toEqual([]);
     } finally {
       await bridge.close();
@@ -309,17 +234,17 @@ describe('the Kafka bridge', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(dlqRecords.filter((r) => r.source.key === tenantId)).toEqual([]);
-    expect(await lag(groupId)).toBeGreaterThan(0);
+    expect(await kafka.lag(groupId)).toBeGreaterThan(0);
     await down.close();
 
-    const up = await bridgeFor(groupId, harness.env.address, false);
+    const up = await bridgeFor(groupId, harness.env.address, { fresh: false });
     try {
       await until(
         () => harness.fleet.finishedAt(tenantId, 'db-1') < Infinity,
         'the handover after the restart',
         BRIDGE_WAIT_MS,
       );
-      await until(async () => (await lag(groupId)) === 0, 'the lag back to zero', BRIDGE_WAIT_MS);
+      await until(async () => (await kafka.lag(groupId)) === 0, 'the lag back to zero', BRIDGE_WAIT_MS);
       expect(harness.fleet.callsOf(tenantId)).toHaveLength(1);
     } finally {
       await up.close();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { TOPICS } from '../../common/contract';
+import { TOPICS } from '@tenant-deletion/contract';
 import { parseRequest } from '../../client/bridge/request-messages';
 import { fuzzSeed } from '../fuzz-seed';
 
@@ -129,6 +129,22 @@ describe('parseRequest', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.message).toMatch(/^payload\.gdprMode: /);
   });
+
+  it.each([
+    ['the payload', { ...whole, payload: { ...whole.payload, dryrun: true } }, 'payload', 'dryrun'],
+    ['the envelope', { ...whole, gdprMode: true }, '(message)', 'gdprMode'],
+  ])(
+    'refuses an unknown field in %s, naming it, so that a misspelled flag never passes',
+    (_where, value, at, field) => {
+      const parsed = parseRequest(TOPICS.tenantDeletionRequest, 'tenant-12345', bytes(value), LIMIT);
+      expect(parsed).toMatchObject({
+        ok: false,
+        code: 'INVALID_MESSAGE',
+        message: `${at}: Unrecognized key: "${field}"`,
+        issues: [{ code: 'unrecognized_keys', path: at === 'payload' ? ['payload'] : [] }],
+      });
+    },
+  );
 
   it('never throws and never accepts arbitrary bytes or JSON', () => {
     fc.assert(

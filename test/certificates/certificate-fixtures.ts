@@ -7,9 +7,10 @@ import {
   GENESIS_HASH,
   type CertificateBody,
   type CertificateDraft,
-} from '../../common/certificates/certificate';
+} from '@tenant-deletion/contract';
 import { sealCertificate, type SealedCertificate } from '../../common/certificates/certificate-seal';
-import { keyIdOf, type CertificateSigner } from '../../common/certificates/signing-key';
+import { type CertificateSigner } from '../../common/certificates/signing-key';
+import { keyIdOf } from '@tenant-deletion/client';
 
 /** Keys, drafts and sealed chains for the certificate tests: no database, no stack. */
 
@@ -60,7 +61,7 @@ export function draft(tenantId: string, overrides: Partial<CertificateDraft> = {
         verification: 'preview-zero',
       },
     ],
-    registry: { tenantRecordDeleted: true, piiErased: true },
+    registry: { tenantRecord: 'deleted', tenantRecordDeleted: true, piiErased: true },
     ...overrides,
   };
 }

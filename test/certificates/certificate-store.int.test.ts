@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sealCertificate } from '../../common/certificates/certificate-seal';
-import { verifyCertificate, verifyChainLink } from '../../common/certificates/certificate-verification';
+import { verifyCertificate, verifyChainLink } from '@tenant-deletion/client';
 import { ensureLocalSigningKey, loadSigningKey } from '../../common/certificates/signing-key';
 import { loadConfig } from '../../common/config';
 import {

@@ -3,14 +3,16 @@
  * field, and chain links.
  */
 import { createHash, verify } from 'node:crypto';
-import { certificateBodySchema, deletionCertificateSchema, GENESIS_HASH } from '../../common/certificates/certificate';
-import { canonicalJson, digestOf, sealCertificate } from '../../common/certificates/certificate-seal';
+import { certificateBodySchema, deletionCertificateSchema, GENESIS_HASH } from '@tenant-deletion/contract';
+import { sealCertificate } from '../../common/certificates/certificate-seal';
 import {
+  canonicalJson,
+  digestOf,
   verifyCertificate,
   verifyChain,
   verifyChainLink,
   type CheckName,
-} from '../../common/certificates/certificate-verification';
+} from '@tenant-deletion/client';
 import { body, document, sealedChain, testSigner } from './certificate-fixtures';
 
 const signer = testSigner();
@@ -229,5 +231,47 @@ describe('the chain', () => {
     const reports = verifyChain(chain.slice(2).map(document), signer.publicKey);
     expect(reports.map((report) => report.valid)).toEqual([true, true, true]);
     expect(reports[0].checks.map((check) => check.check)).not.toContain('chain link');
+  });
+});
+
+describe('the registry statement (body.registry)', () => {
+  const withRegistry = (registry: object) => ({ ...body(1, GENESIS_HASH), registry });
+
+  it('accepts "not-found" only with tenantRecordDeleted and piiErased false', () => {
+    const notFound = { tenantRecord: 'not-found', tenantRecordDeleted: false, piiErased: false };
+    expect(certificateBodySchema.parse(withRegistry(notFound)).registry).toEqual(notFound);
+    for (const claim of [
+      { tenantRecord: 'not-found', tenantRecordDeleted: false, piiErased: true },
+      { tenantRecord: 'not-found', tenantRecordDeleted: true, piiErased: false },
+      { tenantRecord: 'kept', tenantRecordDeleted: false, piiErased: true },
+      { tenantRecord: 'deleted', tenantRecordDeleted: false, piiErased: false },
+    ]) {
+      expect(() => certificateBodySchema.parse(withRegistry(claim))).toThrow(/must agree with tenantRecord/);
+    }
+  });
+
+  it('still accepts a certificate issued before tenantRecord existed', () => {
+    const older = { tenantRecordDeleted: true, piiErased: true };
+    expect(certificateBodySchema.parse(withRegistry(older)).registry).toEqual(older);
+  });
+
+  it('refuses an unknown tenantRecord value', () => {
+    expect(() =>
+      certificateBodySchema.parse(withRegistry({ tenantRecord: 'erased', tenantRecordDeleted: true, piiErased: true })),
+    ).toThrow();
+  });
+
+  it('a "not-found" certificate verifies, and turning it into "deleted" with PII erased fails body hash and signature', () => {
+    const sealed = sealCertificate(
+      withRegistry({ tenantRecord: 'not-found', tenantRecordDeleted: false, piiErased: false }) as ReturnType<
+        typeof body
+      >,
+      signer,
+    );
+    expect(verifyCertificate(document(sealed), signer.publicKey).valid).toBe(true);
+    const forged = JSON.parse(JSON.stringify(document(sealed)));
+    forged.body.registry = { tenantRecord: 'deleted', tenantRecordDeleted: true, piiErased: true };
+    const report = verifyCertificate(forged, signer.publicKey);
+    expect(failed(report)).toEqual(['body hash', 'signature']);
   });
 });

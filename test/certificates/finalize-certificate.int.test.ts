@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pg from 'pg';
-import { createTenantActivities, type FinalizeInput, type FinalizeResult } from '../../activities/tenant-activities';
-import type { LifecycleEvent } from '../../activities/deletion-events';
-import type { RegistryClient } from '../../activities/registry-client';
-import { verifyCertificate } from '../../common/certificates/certificate-verification';
+import type { FinalizeInput } from '../../activities/finalize-input';
+import { createTenantActivities, type FinalizeResult } from '../../activities/tenant-activities';
+import type { RegistryClient, RegistryDeletion } from '../../activities/registry-client';
+import { verifyCertificate } from '@tenant-deletion/client';
 import { ensureLocalSigningKey, loadSigningKey } from '../../common/certificates/signing-key';
 import { loadConfig } from '../../common/config';
-import { TOPICS } from '../../common/contract';
+import { TOPICS, type LifecycleEvent } from '@tenant-deletion/contract';
 import type { EventPublisher, OutgoingMessage } from '../../common/kafka-client';
 import { parseWorkerConfig } from '../../common/worker-config';
 import { certificateById } from '../../db/certificates';
@@ -33,10 +33,13 @@ const publisher: EventPublisher = {
 };
 /** Each erasure, and whether the tenant had a certificate yet when it was asked for (it must not). */
 const registryCalls: { tenantId: string; erasePii: boolean; certifiedAlready: boolean }[] = [];
+/** Tenants this recording registry answers 404 for, as a real one does for a tenant it never had. */
+const unknownToRegistry = new Set<string>();
 const registry = {
-  async deleteTenant(tenantId: string, erasePii: boolean) {
+  async deleteTenant(tenantId: string, erasePii: boolean): Promise<RegistryDeletion> {
     const { rowCount } = await pool.query('SELECT 1 FROM deletion_certificates WHERE tenant_id = $1', [tenantId]);
     registryCalls.push({ tenantId, erasePii, certifiedAlready: rowCount !== 0 });
+    return unknownToRegistry.has(tenantId) ? { found: false } : { found: true, piiErased: erasePii };
   },
 } as unknown as RegistryClient;
 
@@ -114,7 +117,7 @@ describe('finalizeTenant', () => {
     const input = finalizeInput(tenantId);
     const result = await finalize(input);
 
-    expect(result).toMatchObject({ tenantEmpty: true, tenantDeleted: true, piiErased: true });
+    expect(result).toMatchObject({ tenantEmpty: true, tenantDeleted: true, tenantRecord: 'deleted', piiErased: true });
     expect(result.certificateId).toMatch(/^[0-9a-f-]{36}$/);
     expect(registryCalls.filter((call) => call.tenantId === tenantId)).toEqual([
       { tenantId, erasePii: true, certifiedAlready: false },
@@ -142,7 +145,28 @@ describe('finalizeTenant', () => {
           verification: 'preview-zero',
         },
       ],
-      registry: { tenantRecordDeleted: true, piiErased: true },
+      registry: { tenantRecord: 'deleted', tenantRecordDeleted: true, piiErased: true },
+    });
+  });
+
+  it('states the tenant record was not found, not that PII was erased, when the registry answers 404', async () => {
+    const tenantId = await tenantWith('not-found', ['DELETED']);
+    unknownToRegistry.add(tenantId);
+    const result = await finalize(finalizeInput(tenantId));
+
+    expect(result).toMatchObject({
+      tenantEmpty: true,
+      tenantDeleted: true,
+      tenantRecord: 'not-found',
+      piiErased: false,
+    });
+    expect(registryCalls.filter((call) => call.tenantId === tenantId)).toHaveLength(1);
+    const stored = await certificateById(pool, result.certificateId!);
+    expect(verifyCertificate(stored!.certificate, signer.publicKey).valid).toBe(true);
+    expect(stored!.certificate.body.registry).toEqual({
+      tenantRecord: 'not-found',
+      tenantRecordDeleted: false,
+      piiErased: false,
     });
   });
 
@@ -171,19 +195,23 @@ describe('finalizeTenant', () => {
         ],
       }),
     );
-    expect(result).toMatchObject({ tenantEmpty: true, tenantDeleted: false, piiErased: false });
+    expect(result).toMatchObject({ tenantEmpty: true, tenantDeleted: false, tenantRecord: 'kept', piiErased: false });
     expect(registryCalls.filter((call) => call.tenantId === tenantId)).toEqual([]);
     expect(lifecycleEvents(tenantId)).toEqual([
       expect.objectContaining({ type: 'TENANT_EMPTY', certificateId: result.certificateId }),
     ]);
     const stored = await certificateById(pool, result.certificateId!);
-    expect(stored!.certificate.body.registry).toEqual({ tenantRecordDeleted: false, piiErased: false });
+    expect(stored!.certificate.body.registry).toEqual({
+      tenantRecord: 'kept',
+      tenantRecordDeleted: false,
+      piiErased: false,
+    });
   });
 
   it('issues nothing while an instance is still active', async () => {
     const tenantId = await tenantWith('busy', ['DELETED', 'ACTIVE']);
     const result = await finalize(finalizeInput(tenantId));
-    expect(result).toEqual({ tenantEmpty: false, tenantDeleted: false, piiErased: false });
+    expect(result).toEqual({ tenantEmpty: false, tenantDeleted: false, tenantRecord: 'kept', piiErased: false });
     expect(lifecycleEvents(tenantId)).toEqual([]);
     const { rows } = await pool.query('SELECT 1 FROM deletion_certificates WHERE tenant_id = $1', [tenantId]);
     expect(rows).toEqual([]);

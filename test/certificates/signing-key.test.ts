@@ -4,14 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   ensureLocalSigningKey,
-  InvalidKeyError,
-  keyIdOf,
   loadSigningKey,
   localSigningKeyFile,
   MissingSigningKeyError,
-  parsePublicKey,
-  publicKeyPem,
 } from '../../common/certificates/signing-key';
+import { InvalidKeyError, keyIdOf, parsePublicKey, publicKeyPem } from '@tenant-deletion/client';
 import { tempDir, testSigner, writePrivateKey } from './certificate-fixtures';
 
 const dir = tempDir('tdel-signing-key-');

@@ -1,4 +1,4 @@
-import { tenantWorkflowId } from '../../common/contract';
+import { tenantWorkflowId } from '@tenant-deletion/contract';
 import type { WorkflowFacts } from './workflow-histories';
 
 /**

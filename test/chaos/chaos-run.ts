@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { serviceInstanceWorkflowId, tenantWorkflowId } from '../../common/contract';
-import { mintServiceToken } from '../../common/service-token';
+import { serviceInstanceWorkflowId, tenantWorkflowId } from '@tenant-deletion/contract';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
 import { resolveServiceTokenSecret } from '../../common/service-token-secret';
 import { stackPaths } from '../../common/stack-paths';
 import { connectTemporalClient, temporalAccess } from '../../common/temporal-connection';
@@ -18,6 +18,7 @@ import { localStack } from '../../scripts/stack/stack';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
 import { baseUrl, FLEET_INSTANCES, registryUrl } from '../../services/fleet/topology';
 import { bridgeKillEvidence } from './bridge-kill';
+import { doubleDeletions, groupCaughtUp, requestTopicEnds, rewindGroup, type RequestOffsets } from './group-reset';
 import { failuresOf, type ChaosSummary } from './chaos-summary';
 import { HoldWatch, legalHoldEvidence } from './hold-watch';
 import { finalizationEvidence, lifecycleEndOffsets } from './lifecycle-events';
@@ -26,6 +27,7 @@ import { retryAfterEvidence } from './retry-after';
 import { rowChanges, rowsOf, TenantRowCounter, type TenantRows } from './tenant-rows';
 import { runningDeletions, workerKillEvidence, type RunningDeletion } from './worker-kill';
 import { workflowFacts } from './workflow-histories';
+import { inventoryWriter } from '../../db/inventory-writer';
 
 /**
  * Many tenants deleted through Kafka while the suite kills and restarts what it can: workers (SIGKILL), the
@@ -42,7 +44,14 @@ export interface ChaosOptions {
   recordsPerTenant: number;
   neighbours: number;
   /** Milliseconds after the requests when each fault fires (the kills wait for work in flight, up to a limit). */
-  schedule: { killWorker: number; killBridge: number; restartTemporal: number; restartKafka: number; liftHold: number };
+  schedule: {
+    killWorker: number;
+    killBridge: number;
+    restartTemporal: number;
+    restartKafka: number;
+    resetGroup: number;
+    liftHold: number;
+  };
   timeLimitMs: number;
   log: (line: string) => void;
 }
@@ -140,6 +149,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
             tenantId,
             records: options.recordsPerTenant,
             databaseUrl: config.DATABASE_URL,
+            inventory: inventoryWriter(config.DATABASE_URL),
             registry: { url: registryUrl(), secret },
           });
         }
@@ -174,6 +184,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 
     const lifecycleFrom = await lifecycleEndOffsets(config.KAFKA_BROKERS);
     const request = (tenantId: string) => traffic.requestTenantDeletion(tenantId, `trace-${run}`, true, 'chaos');
+    const runStart: RequestOffsets = await requestTopicEnds(config.KAFKA_BROKERS);
     for (const tenantId of early) await request(tenantId);
     const requestedAt = Date.now();
     const since = (at: number) => `+${((at - requestedAt) / 1000).toFixed(1)} s`;
@@ -188,6 +199,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     let workerKill: { at: number; ledgerInProgress: number; running: RunningDeletion[] } | undefined;
     let bridgeKill: { at: number; killed: Set<string>; restarted: Set<string> } | undefined;
     let lift: { at: number; rows: number } | undefined;
+    let groupReset: { replayed: number; ends: RequestOffsets } | undefined;
     let scheduleFailure: Error | undefined;
     /** Restarts that go on beside the next faults; a failed one fails the run like a failed fault. */
     const restarts: Promise<void>[] = [];
@@ -252,6 +264,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         },
       ],
       [
+        options.schedule.resetGroup,
+        async () => {
+          const at = Date.now();
+          const stopped = new Promise((resolve) => bridge.child.once('exit', resolve));
+          process.kill(-bridge.child.pid!, 'SIGTERM');
+          await stopped;
+          const ends = await requestTopicEnds(config.KAFKA_BROKERS);
+          const replayed = await rewindGroup(config.KAFKA_BROKERS, `chaos-${run}`, runStart);
+          bridge = await startBridge('chaos-bridge-rewound');
+          groupReset = { replayed, ends };
+          return `${since(at)}: stop the bridge, rewind its consumer group to the run's first request (${replayed} requests read again), restart it`;
+        },
+      ],
+      [
         options.schedule.liftHold,
         async () => {
           await holdWatch.seen(WAIT_FOR_HOLD_MS);
@@ -304,6 +330,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     const sum = (counts: TenantRows, ids: string[]) => ids.reduce((total, id) => total + rowsOf(counts, id), 0);
 
     const finalization = await finalizationEvidence(db, config.KAFKA_BROKERS, lifecycleFrom, tenants);
+    const groupResetEvidence = async () => {
+      const doubled = await doubleDeletions(temporalClient, tenants);
+      const caughtUp = await groupCaughtUp(config.KAFKA_BROKERS, `chaos-${run}`, groupReset!.ends);
+      return {
+        replayedMessages: groupReset!.replayed,
+        caughtUp,
+        doubleDeletions: doubled,
+        ok: groupReset!.replayed > 0 && caughtUp && doubled === 0,
+      };
+    };
 
     const summary = {
       tenants: tenants.length,
@@ -323,6 +359,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       retryAfter: retryAfterEvidence(histories, RETRY_AFTER_SECONDS * 1000),
       workerKill: workerKillEvidence(workerKill!, workerKill!.at, histories),
       bridgeKill: bridgeKillEvidence(tenants, late, bridgeKill!.killed, bridgeKill!.restarted, histories),
+      groupReset: await groupResetEvidence(),
       faults,
       durationMs: Date.now() - started,
     };

@@ -1,4 +1,5 @@
 import type { BridgeKillEvidence } from './bridge-kill';
+import type { GroupResetEvidence } from './group-reset';
 import type { LegalHoldEvidence } from './hold-watch';
 import type { RetryAfterEvidence } from './retry-after';
 import type { WorkerKillEvidence } from './worker-kill';
@@ -33,6 +34,7 @@ export interface ChaosSummary {
   retryAfter: RetryAfterEvidence;
   workerKill: WorkerKillEvidence;
   bridgeKill: BridgeKillEvidence;
+  groupReset: GroupResetEvidence;
   /** The faults injected, each with its time after the first requests. */
   faults: string[];
   /** Why ok is false; empty when it is true. */
@@ -81,6 +83,13 @@ export function failuresOf(summary: Omit<ChaosSummary, 'failures' | 'ok'>): stri
     failures.push(
       `the bridge kill did not land mid-hand-over (${bridgeKill.handedOverBeforeKill} handed over before, ` +
         `${bridgeKill.inTopicAtKill} in the topic, ${bridgeKill.handedOverByRestarted} of them by the restarted bridge)`,
+    );
+  }
+  const { groupReset } = summary;
+  if (!groupReset.ok) {
+    failures.push(
+      `the consumer-group reset: ${groupReset.replayedMessages} requests read again, ` +
+        `${groupReset.caughtUp ? '' : 'not '}caught up, ${groupReset.doubleDeletions} instances deleted twice`,
     );
   }
   return failures;

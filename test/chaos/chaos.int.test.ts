@@ -2,7 +2,7 @@ import { runChaos } from './chaos-run';
 
 /** The small chaos run inside `npm test`: a few tenants, each fault once, each fault's effect checked. */
 describe('deletions under faults', () => {
-  it('loses, doubles and over-deletes nothing, and every fault landed: hold kept rows, Retry-After waited out, worker and bridge killed mid-work', async () => {
+  it('loses, doubles and over-deletes nothing, and every fault landed: hold kept rows, Retry-After waited out, worker and bridge killed mid-work, a consumer-group reset replays the run’s requests and deletes nothing twice', async () => {
     const summary = await runChaos({
       tenants: 4,
       recordsPerTenant: 200,
@@ -12,6 +12,7 @@ describe('deletions under faults', () => {
         killBridge: 4_000,
         restartTemporal: 8_000,
         restartKafka: 16_000,
+        resetGroup: 20_000,
         liftHold: 26_000,
       },
       timeLimitMs: 8 * 60_000,
@@ -54,6 +55,11 @@ describe('deletions under faults', () => {
     expect(summary.bridgeKill.handedOverBeforeKill).toBeGreaterThan(0);
     expect(summary.bridgeKill.inTopicAtKill).toBeGreaterThan(0);
     expect(summary.bridgeKill.handedOverByRestarted).toBe(summary.bridgeKill.inTopicAtKill);
+
+    // The bridge's group was rewound to the run's first request: every request was read again, none deleted twice.
+    expect(summary.groupReset.replayedMessages).toBeGreaterThanOrEqual(4);
+    expect(summary.groupReset.caughtUp).toBe(true);
+    expect(summary.groupReset.doubleDeletions).toBe(0);
 
     // TENANT_EMPTY may be redelivered (same event id), but every tenant was finalized exactly once.
     expect(summary.finalization.tenantEmptyMessages).toBe(4 + summary.duplicateTenantEmpty);

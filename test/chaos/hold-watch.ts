@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { serviceInstanceWorkflowId, tenantWorkflowId } from '../../common/contract';
-import { progressQuery } from '../../workflows/signals';
-import { DELETION_STATUS } from '../../workflows/search-attributes';
+import { serviceInstanceWorkflowId, tenantWorkflowId } from '@tenant-deletion/contract';
+import { progressQuery } from '@tenant-deletion/client';
+import { DELETION_STATUS } from '@tenant-deletion/client/search-attributes';
 import { rowsOf, type TenantRows } from './tenant-rows';
 import type { WorkflowFacts } from './workflow-histories';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { TOPICS } from '../../common/contract';
+import { TOPICS } from '@tenant-deletion/contract';
 import { kafkaClient } from '../../common/kafka-client';
 
 /**

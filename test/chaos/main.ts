@@ -11,7 +11,14 @@ runChaos({
   tenants,
   recordsPerTenant: 300,
   neighbours: 3,
-  schedule: { killWorker: 5_000, killBridge: 10_000, restartTemporal: 20_000, restartKafka: 35_000, liftHold: 50_000 },
+  schedule: {
+    killWorker: 5_000,
+    killBridge: 10_000,
+    restartTemporal: 20_000,
+    restartKafka: 35_000,
+    resetGroup: 42_000,
+    liftHold: 50_000,
+  },
   timeLimitMs: 30 * 60_000,
   log: (line) => console.error(`chaos: ${line}`),
 }).then(

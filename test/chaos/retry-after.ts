@@ -1,4 +1,4 @@
-import { FAILURE_TYPES } from '../../activities/service-failures';
+import { FAILURE_TYPES } from '@tenant-deletion/contract';
 import type { ActivityFacts, WorkflowFacts } from './workflow-histories';
 
 /**

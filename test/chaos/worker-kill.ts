@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import type pg from 'pg';
-import { serviceInstanceWorkflowId } from '../../common/contract';
+import { serviceInstanceWorkflowId } from '@tenant-deletion/contract';
 import type { WorkflowFacts } from './workflow-histories';
 
 /**

@@ -3,8 +3,8 @@ import { ApplicationFailure, tsToMs } from '@temporalio/common';
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal as proto } from '@temporalio/proto';
 import pLimit from 'p-limit';
-import type { FailureDetails } from '../../activities/service-failures';
-import { requestDeletionSignal } from '../../workflows/signals';
+import type { FailureDetails } from '@tenant-deletion/contract';
+import { requestDeletionSignal } from '@tenant-deletion/client';
 
 /**
  * What the chaos run reads back from Temporal's histories, as the server recorded them. The server writes one
@@ -57,27 +57,28 @@ export async function workflowFacts(client: Client, workflowIds: string[], concu
 
 async function factsOf(client: Client, workflowId: string): Promise<WorkflowFacts> {
   const facts: WorkflowFacts = { workflowId, activities: [], requestedBy: [] };
-  // From the latest run back through the runs it continued.
-  let runId: string | undefined;
-  do {
-    const { events } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    runId = await readRun(client, events ?? [], facts);
-  } while (runId);
+  // Every run under the id: those of a continue-as-new chain, and a later execution that a replayed request started
+  // after the first one ended.
+  let runs = 0;
+  for await (const run of client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) {
+    const { events } = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    await readRun(client, events ?? [], facts);
+    runs += 1;
+  }
+  if (runs === 0) throw new Error(`no workflow ${workflowId}`);
   return facts;
 }
 
-/** Adds one run's facts; answers the run it continued, if any. */
+/** Adds one run's facts. */
 async function readRun(client: Client, events: proto.api.history.v1.IHistoryEvent[], facts: WorkflowFacts) {
   const byScheduledId = new Map<string, ActivityFacts>();
   const scheduled = (id: unknown) => byScheduledId.get(String(id))!;
-  let continued: string | undefined;
   for (const event of events) {
     const at = tsToMs(event.eventTime);
     switch (event.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
         const started = event.workflowExecutionStartedEventAttributes!;
         if (started.identity) facts.requestedBy.push(started.identity);
-        continued = started.continuedExecutionRunId || undefined;
         break;
       }
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
@@ -128,7 +129,6 @@ async function readRun(client: Client, events: proto.api.history.v1.IHistoryEven
         break;
     }
   }
-  return continued;
 }
 
 function ended(activity: ActivityFacts, outcome: ActivityFacts['outcome'], at: number): void {

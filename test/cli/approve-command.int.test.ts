@@ -1,8 +1,11 @@
+/**
+ * `tdel approve` against a private Temporal dev server (the stack's temporal binary) whose workers run the fake
+ * fleet's activities, with an approval threshold of 5 records so that every deletion is held.
+ */
 import { randomUUID } from 'node:crypto';
-import { requestDeletion } from '../../client/request-deletion';
-import { progressQuery } from '../../workflows/signals';
+import { requestDeletion, progressQuery } from '@tenant-deletion/client';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
-import { tdel } from './run-tdel';
+import { json, tdel } from './run-tdel';
 
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
 beforeAll(async () => {
@@ -11,31 +14,79 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => harness?.teardown());
 
+/** A one-instance deletion requested by admin-1, held for approval. */
+async function heldDeletion() {
+  const tenantId = `cli-approve-${randomUUID().slice(0, 8)}`;
+  harness.fleet.addTenant(tenantId, [['db-1']]);
+  const requestId = `r-${randomUUID()}`;
+  const handle = await requestDeletion(harness.client, {
+    requestId,
+    tenantId,
+    requestedBy: 'admin-1',
+    traceId: `trace-${tenantId}`,
+    gdprMode: false,
+    dryRun: false,
+  });
+  const deadline = Date.now() + 20_000;
+  while ((await handle.query(progressQuery)).status !== 'AWAITING_APPROVAL') {
+    if (Date.now() > deadline) throw new Error(`${tenantId} never held`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { tenantId, requestId, handle };
+}
+
 describe('tdel approve', () => {
-  it('releases a held deletion and names the approver; exits 3 when nothing is held', async () => {
-    const tenantId = `cli-approve-${randomUUID().slice(0, 8)}`;
-    harness.fleet.addTenant(tenantId, [['db-1']]);
-    const handle = await requestDeletion(harness.client, {
-      requestId: `r-${randomUUID()}`,
-      tenantId,
-      requestedBy: 'admin-1',
-      traceId: 'trace-approve',
-      gdprMode: false,
-      dryRun: false,
-    });
-    const deadline = Date.now() + 20_000;
-    while ((await handle.query(progressQuery)).status !== 'AWAITING_APPROVAL') {
-      if (Date.now() > deadline) throw new Error('never held');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  it('refuses a self-approval and an unknown request, releases a held deletion naming the approver, then exits 3 once it ended', async () => {
+    const { tenantId, requestId, handle } = await heldDeletion();
     const env = { TEMPORAL_ADDRESS: harness.env.address };
+
+    // Four eyes: the requester may not approve its own deletion.
+    const self = await tdel(['approve', tenantId, '--requested-by', 'admin-1'], { env });
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain('error: approve refused: admin-1 requested ');
+    expect(self.stderr).toContain('cannot approve it');
+    expect(self.stdout).toBe('');
+
+    const unknown = await tdel(['approve', tenantId, '--request', 'r-nope', '--requested-by', 'boss-7'], { env });
+    expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain(`it has no request r-nope (it has ${requestId})`);
+
+    const malformed = await tdel(['approve', tenantId, '--request', 'not an id', '--requested-by', 'boss-7'], { env });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('invalid approval: requestIds.0 must be 1-200 characters');
+
+    expect((await handle.query(progressQuery)).status).toBe('AWAITING_APPROVAL');
+
     const approved = await tdel(['approve', tenantId, '--requested-by', 'boss-7', '--json'], { env });
     expect(approved.code).toBe(0);
-    expect(JSON.parse(approved.stdout)).toMatchObject({ tenantId, approvedBy: 'boss-7', signal: 'approve' });
+    expect(json(approved)).toEqual({
+      tenantId,
+      workflowId: `tenant-deletion:${tenantId}`,
+      update: 'approveDeletion',
+      webUiUrl: `http://localhost:8233/namespaces/default/workflows/tenant-deletion:${tenantId}`,
+      approvedBy: 'boss-7',
+      instances: expect.any(Array),
+      requests: [{ requestId, from: 'AWAITING_APPROVAL', to: expect.stringMatching(/^(PENDING|IN_PROGRESS)$/) }],
+    });
     expect((await handle.result()).status).toBe('COMPLETED');
 
     const again = await tdel(['approve', tenantId], { env });
     expect(again.code).toBe(3);
-    expect(again.stderr).toContain('holds nothing for approval');
+    expect(again.stderr).toContain(
+      `the deletion of tenant ${tenantId} has already ended (COMPLETED): nothing to approve`,
+    );
+  });
+
+  it('prints what the approval changed, per request', async () => {
+    const { tenantId, requestId, handle } = await heldDeletion();
+    const approved = await tdel(['approve', tenantId, '--request', requestId, '--requested-by', 'boss-7'], {
+      env: { TEMPORAL_ADDRESS: harness.env.address },
+    });
+    expect(approved.code).toBe(0);
+    expect(approved.stdout).toContain(
+      `approveDeletion on tenant-deletion:${tenantId} (requests ${requestId}, as boss-7): `,
+    );
+    expect(approved.stdout).toMatch(new RegExp(`${requestId}\\s+AWAITING_APPROVAL\\s+(PENDING|IN_PROGRESS)`));
+    expect((await handle.result()).status).toBe('COMPLETED');
   });
 });

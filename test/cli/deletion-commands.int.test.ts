@@ -1,13 +1,13 @@
 /**
- * delete, status, list, cancel and retry end to end: `tdel` spawned as a process against a private Temporal dev
+ * delete, status, list, cancel, retry and approve end to end: `tdel` spawned as a process against a private Temporal dev
  * server (the stack's temporal binary, started by the test) whose workers run the fake fleet's activities, so
  * workflows run without services and without meeting other developers' workers on the shared stack.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { FAILURE_TYPES, serviceFailure } from '../../activities/service-failures';
-import { tenantWorkflowId } from '../../common/contract';
+import { serviceFailure } from '../../activities/service-failures';
+import { FAILURE_TYPES, tenantWorkflowId } from '@tenant-deletion/contract';
 import type { TenantView } from '../../client/cli/tenant-view';
 import { untilCancelled } from '../workflows/fake-fleet';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
@@ -54,6 +54,24 @@ function newTenant(): string {
 /** app-1 needs cache-1 and db-1; cache-1 needs db-1. */
 function seed(tenantId: string): void {
   harness.fleet.addTenant(tenantId, [['app-1', ['cache-1', 'db-1']], ['cache-1', ['db-1']], ['db-1']]);
+}
+
+/**
+ * Holds an instance's deletion IN_PROGRESS until the returned function is called; it then deletes 4 rows. The held
+ * activity heartbeats, so that a slow machine cannot turn the hold into heartbeat timeouts.
+ */
+function holdDeletion(tenantId: string, serviceInstanceId: string): () => void {
+  let released = false;
+  harness.fleet.behave(tenantId, serviceInstanceId, async () => {
+    while (!released) {
+      Context.current().heartbeat();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { rows: 4 };
+  });
+  return () => {
+    released = true;
+  };
 }
 
 async function eventually<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -165,16 +183,7 @@ describe('tdel against a private Temporal server', () => {
   it('status shows a running deletion from the progress query; --watch draws progress lines until the end', async () => {
     const tenantId = newTenant();
     seed(tenantId);
-    // The held activity heartbeats, so that a slow machine cannot turn the hold into heartbeat timeouts.
-    let released = false;
-    const release = () => (released = true);
-    harness.fleet.behave(tenantId, 'app-1', async () => {
-      while (!released) {
-        Context.current().heartbeat();
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      return { rows: 4 };
-    });
+    const release = holdDeletion(tenantId, 'app-1');
     expect((await tdel(['delete', tenantId])).code).toBe(0);
     const running = await eventually('app-1 in progress', async () => {
       const view = json<TenantView>(await tdel(['status', tenantId, '--json']));
@@ -187,6 +196,18 @@ describe('tdel against a private Temporal server', () => {
       requestIds: [expect.stringMatching(/^cli:/)],
     });
     expect(running.requests[0]).toMatchObject({ requestedBy: 'cli-test', wholeTenant: true, gdprMode: false });
+
+    // Nothing FAILED and nothing held: the workflow's validators refuse, and the CLI says why (exit 1).
+    const retryNothing = await tdel(['retry', tenantId]);
+    expectClean(retryNothing);
+    expect(retryNothing.code).toBe(1);
+    expect(retryNothing.stderr).toContain(`error: retry refused: nothing to retry for tenant ${tenantId}`);
+    const approveNothing = await tdel(['approve', tenantId, '--json']);
+    expect(approveNothing.code).toBe(1);
+    expect(json<{ error: { code: string; message: string } }>(approveNothing).error).toMatchObject({
+      code: 'REFUSED',
+      message: `approve refused: nothing awaits approval for tenant ${tenantId}`,
+    });
 
     const watching = tdelInBackground(['status', tenantId, '--watch']);
     // Released only once the watcher has drawn app-1 running, so that its output must show both states.
@@ -202,6 +223,9 @@ describe('tdel against a private Temporal server', () => {
     expect(watched.stdout).toMatch(/app-1 {2}IN_PROGRESS/);
     expect(watched.stdout).toMatch(/app-1 {2}COMPLETED/);
     expect(watched.stdout).toMatch(/tenant .+ {2}COMPLETED: 3\/3 instances deleted, 6 records/);
+    // It ends with the whole deletion in its final state, as `tdel status` prints it.
+    expect(watched.stdout).toMatch(/tenant .+: COMPLETED {2}\(workflow tenant-deletion:.+, completed\)/);
+    expect(watched.stdout).toMatch(/app-1\s+app\s+COMPLETED\s+4\s+1/);
   });
 
   it('a failed instance: delete --wait exits 1, list finds it FAILED, retry reaches the workflow and it completes', async () => {
@@ -229,14 +253,23 @@ describe('tdel against a private Temporal server', () => {
 
     const typo = await tdel(['retry', tenantId, '--instance', 'cache-9']);
     expect(typo.code).toBe(3);
-    expect(typo.stderr).toContain('has no instance cache-9');
+    expect(typo.stderr).toContain(`error: retry refused: tenant ${tenantId}'s deletion has no instance cache-9`);
+    expect(typo.stderr).toContain('it has no instance cache-9 (it has ');
 
     refuse = false;
-    const retried = await tdel(['retry', tenantId, '--instance', 'cache-1']);
+    const retried = await tdel(['retry', tenantId, '--instance', 'cache-1', '--json']);
     expectClean(retried);
     expect(retried.code).toBe(0);
-    expect(retried.stdout).toContain(`sent retryFailed to tenant-deletion:${tenantId}`);
-    expect(retried.stdout).toContain('retrying cache-1');
+    expect(json(retried)).toMatchObject({
+      tenantId,
+      workflowId: `tenant-deletion:${tenantId}`,
+      update: 'retryFailedDeletion',
+      webUiUrl: `http://localhost:8233/namespaces/default/workflows/tenant-deletion:${tenantId}`,
+      instances: [
+        { serviceInstanceId: 'cache-1', from: 'FAILED', to: expect.stringMatching(/^(PENDING|IN_PROGRESS)$/) },
+      ],
+      requests: expect.any(Array),
+    });
 
     const watched = await tdel(['status', tenantId, '--watch', '--json']);
     expect(watched.code).toBe(0);
@@ -259,12 +292,21 @@ describe('tdel against a private Temporal server', () => {
     );
     const unknown = await tdel(['cancel', tenantId, '--instance', 'nope-1']);
     expect(unknown.code).toBe(3);
+    expect(unknown.stderr).toContain('it has no instance nope-1 (it has ');
 
     const cancelled = await tdel(['cancel', tenantId]);
     expectClean(cancelled);
     expect(cancelled.code).toBe(0);
-    expect(cancelled.stdout).toContain(`sent cancel to tenant-deletion:${tenantId} (whole tenant)`);
-    expect(cancelled.stdout).toMatch(/app-1 {2}COMPLETED {2}\(already settled: unchanged\)/);
+    // app-1 was deleted first (it needs the others): settled, so untouched; cache-1 runs, db-1 waits for it.
+    expect(cancelled.stdout).toMatch(
+      new RegExp(
+        `cancelDeletion on tenant-deletion:${tenantId} \\(whole tenant\\): 2 instances, \\d+ requests? changed`,
+      ),
+    );
+    expect(cancelled.stdout).toMatch(/cache-1\s+IN_PROGRESS\s+CANCEL_REQUESTED/);
+    expect(cancelled.stdout).toMatch(/db-1\s+PENDING\s+CANCELLED/);
+    expect(cancelled.stdout).not.toMatch(/app-1\s/);
+    expect(cancelled.stdout).toContain('note: cache-1 was running: cancelled at the next safe point');
 
     const watched = await tdel(['status', tenantId, '--watch', '--json']);
     expect(watched.code).toBe(1);
@@ -302,11 +344,49 @@ describe('tdel against a private Temporal server', () => {
     expect(result.stdout).toMatch(/dry run cli:[0-9a-f-]+ \(COMPLETED\): would delete 21 records/);
     expect(result.stdout).toContain('app-1: rows=7');
     expect(harness.fleet.callsOf(tenantId)).toHaveLength(0);
+
+    // Once the workflow closed, from its result.
+    const status = await tdel(['status', tenantId]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/dry run cli:[0-9a-f-]+ \(COMPLETED\): would delete 21 records in 3 instances/);
+    for (const id of ['app-1', 'cache-1', 'db-1']) expect(status.stdout).toContain(`  ${id}: rows=7`);
+    const view = json<TenantView>(await tdel(['status', tenantId, '--json']));
+    expect(view.source).toBe('result');
+    expect(view.requests).toEqual([
+      expect.objectContaining({
+        dryRun: true,
+        status: 'COMPLETED',
+        preview: { 'app-1': { rows: 7 }, 'cache-1': { rows: 7 }, 'db-1': { rows: 7 } },
+      }),
+    ]);
   });
 
-  it('status, cancel and retry of a tenant without a deletion exit 3 with a hint', async () => {
+  it('status shows the would-delete counts of a dry run still running, from the progress query', async () => {
     const tenantId = newTenant();
-    for (const command of ['status', 'cancel', 'retry']) {
+    seed(tenantId);
+    const release = holdDeletion(tenantId, 'app-1');
+    expect((await tdel(['delete', tenantId])).code).toBe(0);
+    await eventually('app-1 to start', async () =>
+      harness.fleet.startedAt(tenantId, 'app-1') < Infinity ? true : undefined,
+    );
+    // A dry run joins the running workflow while app-1's deletion holds it open.
+    expect((await tdel(['delete', tenantId, '--dry-run'])).code).toBe(0);
+    const previewed = await eventually('the dry run previewed', async () => {
+      const view = json<TenantView>(await tdel(['status', tenantId, '--json']));
+      return view.requests.find((request) => request.dryRun && request.preview) ? view : undefined;
+    });
+    expect(previewed.source).toBe('progress');
+    const dryRun = previewed.requests.find((request) => request.dryRun)!;
+    expect(Object.values(dryRun.preview!).every((counts) => counts.rows === 7)).toBe(true);
+    const text = await tdel(['status', tenantId]);
+    expect(text.stdout).toMatch(new RegExp(`dry run ${dryRun.requestId} \\(\\w+\\): would delete \\d+ records`));
+    release();
+    await harness.client.workflow.getHandle(tenantWorkflowId(tenantId)).result();
+  });
+
+  it('status, cancel, retry and approve of a tenant without a deletion exit 3 with a hint', async () => {
+    const tenantId = newTenant();
+    for (const command of ['status', 'cancel', 'retry', 'approve']) {
       const result = await tdel([command, tenantId]);
       expect(result.code).toBe(3);
       expect(result.stderr).toContain(`no deletion workflow for tenant ${tenantId}`);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { formatTime } from '../../client/cli/output';
-import { requestDeletion } from '../../client/request-deletion';
+import { requestDeletion, progressQuery } from '@tenant-deletion/client';
 import { gdprDueAt } from '../../common/gdpr-deadline';
-import { DELETION_DUE_AT } from '../../workflows/search-attributes';
-import { progressQuery } from '../../workflows/signals';
+import { DELETION_DUE_AT } from '@tenant-deletion/client/search-attributes';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
 import { tdel } from './run-tdel';
 import { until } from '../until';

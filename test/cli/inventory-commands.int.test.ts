@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { TokenRejected, verifyServiceToken } from '../../common/service-token';
-import { json, looksLikeCrash, tdel } from './run-tdel';
+import { TokenRejected, verifyServiceToken } from '@tenant-deletion/contract/service-token';
+import { json, looksLikeCrash, REPO, tdel } from './run-tdel';
 
 jest.setTimeout(60_000);
 
@@ -33,6 +33,14 @@ function file(name: string, content: unknown): string {
   fs.writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return target;
 }
+
+/** A worker config that serves the stubs' made-up types (cache, app, old, locked, gone), which the shipped one lacks. */
+function workerConfig(name: string, serviceTypes: string[]): string {
+  return file(name, { groups: { orchestration: { orchestration: true }, stubs: { serviceTypes } } });
+}
+const STUB_TYPES = {
+  WORKER_CONFIG: workerConfig('stub-workers.json', ['orders', 'inventory', 'cache', 'app', 'old', 'locked', 'gone']),
+};
 
 async function rowsOf(tenantId: string): Promise<unknown[]> {
   const { rows } = await pool.query(
@@ -126,7 +134,7 @@ describe('tdel inventory (PostgreSQL tenant_deletion.service_instances)', () => 
       'not a row',
       { serviceInstanceId: 'x-1', serviceType: 'X', baseUrl: 'http://x' },
     ]);
-    const result = await tdel(['inventory', 'import', source]);
+    const result = await tdel(['inventory', 'import', source], { env: STUB_TYPES });
     expect(looksLikeCrash(result.stderr)).toBe(false);
     expect(result.code).toBe(2);
     expect(result.stdout).toMatch(/1\s+\S+\s+orders-1\s+invalid: baseUrl: must be an http:\/\/ or https:\/\/ URL/);
@@ -167,6 +175,132 @@ describe('tdel inventory (PostgreSQL tenant_deletion.service_instances)', () => 
     const result = await tdel(['inventory', 'import', file(`bad-${randomUUID()}.json`, content)]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('tdel inventory import refuses service types no worker group serves (issue #15)', () => {
+  const SHIPPED = path.join(REPO, 'workers/worker-config.json');
+  const billing = (tenantId: string) => ({
+    tenantId,
+    serviceInstanceId: 'billing-1',
+    serviceType: 'billing',
+    baseUrl: 'http://localhost:8199/api/v1/billing',
+  });
+
+  it('refuses a type no group of workers/worker-config.json lists: exit 2, every row named, nothing written', async () => {
+    const [u, v] = [tenant('u'), tenant('v')];
+    const source = file('unserved.json', [inventory(u), billing(u), billing(v)]);
+
+    for (const extra of [[], ['--dry-run']]) {
+      const result = await tdel(['inventory', 'import', source, ...extra]);
+      expect(looksLikeCrash(result.stderr)).toBe(false);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toMatch(
+        new RegExp(`1\\s+${u}\\s+billing-1\\s+invalid: serviceType: billing is in no worker group's serviceTypes`),
+      );
+      expect(result.stdout).toMatch(/0\s+\S+\s+inventory-1\s+valid, not written/);
+      expect(result.stdout).toContain('refused: 2 of 3 row(s) invalid (rows 1, 2); nothing was written');
+      expect(result.stderr).toContain(
+        `error: no worker group in ${SHIPPED} lists service type billing: no worker polls its queue, so its ` +
+          "instances' deletions would wait forever; nothing was written:\n" +
+          `  billing (queue service-deletion.billing): rows 1 (${u}/billing-1), 2 (${v}/billing-1)\n`,
+      );
+      expect(result.stderr).toMatch(
+        /hint: add each type to the serviceTypes of a group in .*\(groups: orchestration, fleet, slow\)/,
+      );
+      expect(result.stderr).toContain('--allow-unserved-types');
+      // Only unserved rows: the generic "fix the rows" note with an example row would mislead.
+      expect(result.stderr).not.toContain('each row:');
+    }
+    expect(await rowsOf(u)).toEqual([]);
+    expect(await rowsOf(v)).toEqual([]);
+
+    const document = await tdel(['inventory', 'import', source, '--json']);
+    expect(document.code).toBe(2);
+    expect(json(document)).toMatchObject({
+      written: false,
+      summary: { rows: 3, invalid: 2 },
+      workerConfig: SHIPPED,
+      unservedServiceTypes: [{ serviceType: 'billing', rows: [1, 2] }],
+    });
+    expect(await rowsOf(u)).toEqual([]);
+  });
+
+  it('--allow-unserved-types imports them with a warning on stderr', async () => {
+    const w = tenant('w');
+    const result = await tdel([
+      'inventory',
+      'import',
+      file('w.json', [inventory(w), billing(w)]),
+      '--allow-unserved-types',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('imported 2 row(s) for 1 tenant(s): 2 inserted, 0 updated, 0 unchanged');
+    expect(result.stderr).toBe(
+      `warning: no worker group in ${SHIPPED} lists service type billing, allowed by --allow-unserved-types: its ` +
+        "instances' deletions will wait until a group lists it and that group's workers run:\n" +
+        `  billing (queue service-deletion.billing): row 1 (${w}/billing-1)\n`,
+    );
+    expect(await rowsOf(w)).toEqual([
+      { service_instance_id: 'billing-1', base_url: 'http://localhost:8199/api/v1/billing' },
+      { service_instance_id: 'inventory-1', base_url: 'http://localhost:8102/api/v1/inventory' },
+    ]);
+  });
+
+  it('imports served types as before, saying nothing on stderr (an empty WORKER_CONFIG counts as unset)', async () => {
+    const x = tenant('x');
+    const result = await tdel(['inventory', 'import', file('x.json', [orders(x), inventory(x)]), '--json'], {
+      env: { WORKER_CONFIG: '' },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(json(result)).toMatchObject({
+      written: true,
+      summary: { inserted: 2 },
+      workerConfig: SHIPPED,
+      unservedServiceTypes: [],
+    });
+    expect(await rowsOf(x)).toHaveLength(2);
+  });
+
+  it('honours WORKER_CONFIG: its groups decide, and an unreadable one refuses unless unserved types are allowed', async () => {
+    const y = tenant('y');
+    const custom = workerConfig('billing-workers.json', ['billing', 'inventory']);
+    const served = await tdel(['inventory', 'import', file('y.json', [billing(y)])], {
+      env: { WORKER_CONFIG: custom },
+    });
+    expect(served.stderr).toBe('');
+    expect(served.code).toBe(0);
+    expect(await rowsOf(y)).toHaveLength(1);
+
+    // orders is in the shipped config, not in this one.
+    const z = tenant('z');
+    const refused = await tdel(['inventory', 'import', file('z.json', [orders(z), inventory(z)])], {
+      env: { WORKER_CONFIG: custom },
+    });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`error: no worker group in ${custom} lists service type orders`);
+    expect(refused.stderr).toContain(`(groups: orchestration, stubs)`);
+    expect(await rowsOf(z)).toEqual([]);
+
+    const missing = path.join(dir, 'no-such-workers.json');
+    const unreadable = await tdel(['inventory', 'import', file('z2.json', [inventory(z)])], {
+      env: { WORKER_CONFIG: missing },
+    });
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain(
+      `error: cannot check the rows' service types against the worker config: invalid worker config ${missing}`,
+    );
+    expect(await rowsOf(z)).toEqual([]);
+
+    const unchecked = await tdel(['inventory', 'import', file('z3.json', [inventory(z)]), '--allow-unserved-types'], {
+      env: { WORKER_CONFIG: missing },
+    });
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.stderr).toContain(
+      `warning: service types not checked (--allow-unserved-types): invalid worker config ${missing}`,
+    );
+    expect(await rowsOf(z)).toHaveLength(1);
   });
 });
 
@@ -222,7 +356,7 @@ describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () 
       instance(p, 'inventory-1', 'inventory'),
       instance(p, 'old-1', 'old', { status: 'DELETED' }),
     ];
-    expect((await tdel(['inventory', 'import', file('p.json', rows)])).code).toBe(0);
+    expect((await tdel(['inventory', 'import', file('p.json', rows)], { env: STUB_TYPES })).code).toBe(0);
 
     const text = await tdel(['preview', p], { env });
     expect(text.stderr).toBe('');
@@ -259,11 +393,14 @@ describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () 
     const q = tenant('q');
     expect(
       (
-        await tdel([
-          'inventory',
-          'import',
-          file('q.json', [instance(q, 'vault-1', 'locked'), instance(q, 'inventory-1', 'inventory')]),
-        ])
+        await tdel(
+          [
+            'inventory',
+            'import',
+            file('q.json', [instance(q, 'vault-1', 'locked'), instance(q, 'inventory-1', 'inventory')]),
+          ],
+          { env: STUB_TYPES },
+        )
       ).code,
     ).toBe(0);
     const refused = await tdel(['preview', q], { env });
@@ -273,7 +410,7 @@ describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () 
 
     const r = tenant('r');
     const gone = { tenantId: r, serviceInstanceId: 'gone-1', serviceType: 'gone', baseUrl: 'http://127.0.0.1:1/gone' };
-    expect((await tdel(['inventory', 'import', file('r.json', [gone])])).code).toBe(0);
+    expect((await tdel(['inventory', 'import', file('r.json', [gone])], { env: STUB_TYPES })).code).toBe(0);
     const unreachable = await tdel(['preview', r, '--json'], { env });
     expect(unreachable.code).toBe(3);
     expect(json(unreachable)).toMatchObject({ complete: false, instances: [{ errorType: 'ServiceUnreachable' }] });

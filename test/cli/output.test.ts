@@ -1,15 +1,10 @@
-import { PassThrough, Readable } from 'node:stream';
-import { colourEnabled, Output, type CliIo } from '../../client/cli/output';
+import { PassThrough } from 'node:stream';
+import { colourEnabled, Output } from '../../client/cli/output';
 import { progressDisplay } from '../../client/cli/progress-display';
 import { sanitizeUserName } from '../../client/cli/requester';
 import type { TenantView } from '../../client/cli/tenant-view';
 import { deletionsQuery, WebUi } from '../../client/cli/web-ui';
-
-function io(tty: boolean, env: NodeJS.ProcessEnv = {}): CliIo & { text: () => string } {
-  let text = '';
-  const stream = { isTTY: tty, columns: 100, write: (chunk: string) => ((text += chunk), true) };
-  return { stdout: stream, stderr: stream, stdin: Readable.from([]), env, text: () => text };
-}
+import { captureIo as io } from './deletion-fixtures';
 
 describe('output', () => {
   it('colours only on a terminal, honouring NO_COLOR and FORCE_COLOR', () => {
@@ -53,6 +48,13 @@ describe('output', () => {
   });
 });
 
+/** What the line display printed, without the time each line starts with. */
+const linesWithoutTime = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => line.replace(/^\S+ {2}/, ''));
+
 describe('progress display', () => {
   const view = (status: 'IN_PROGRESS' | 'COMPLETED'): TenantView =>
     ({
@@ -74,6 +76,11 @@ describe('progress display', () => {
         deletedRecords: 5,
       },
     }) as unknown as TenantView;
+  /** The summary while db-1 runs: only the instances that need attention. */
+  const summaryFrame = (): TenantView => ({
+    ...view('IN_PROGRESS'),
+    instances: view('IN_PROGRESS').instances.slice(1),
+  });
 
   it('draws a bar per instance and a total on a terminal', async () => {
     const terminal = new PassThrough() as PassThrough & { isTTY: boolean; columns: number };
@@ -83,6 +90,7 @@ describe('progress display', () => {
     terminal.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
     const display = progressDisplay({ ...io(true), stdout: terminal }, terminal);
     display.update(view('IN_PROGRESS'));
+    display.update(summaryFrame());
     display.update(view('COMPLETED'));
     display.stop();
     await new Promise((resolve) => setImmediate(resolve));
@@ -98,15 +106,27 @@ describe('progress display', () => {
     display.update(view('IN_PROGRESS'));
     display.update(view('COMPLETED'));
     display.stop();
-    const lines = target
-      .text()
-      .trim()
-      .split('\n')
-      .map((line) => line.replace(/^\S+ {2}/, ''));
+    const lines = linesWithoutTime(target.text());
     expect(lines).toEqual([
       'app-1  COMPLETED',
       'db-1  IN_PROGRESS',
       'tenant t-1  IN_PROGRESS: 1/2 instances deleted, 5 records',
+      'db-1  COMPLETED',
+      'tenant t-1  COMPLETED: 2/2 instances deleted, 5 records',
+    ]);
+  });
+
+  it('draws the summary while it runs and every instance from the full read at the end', () => {
+    const target = io(false);
+    const display = progressDisplay(target, target.stdout);
+    display.update(summaryFrame());
+    display.update(view('COMPLETED'));
+    display.stop();
+    const lines = linesWithoutTime(target.text());
+    expect(lines).toEqual([
+      'db-1  IN_PROGRESS',
+      'tenant t-1  IN_PROGRESS: 1/2 instances deleted, 5 records',
+      'app-1  COMPLETED',
       'db-1  COMPLETED',
       'tenant t-1  COMPLETED: 2/2 instances deleted, 5 records',
     ]);

@@ -14,6 +14,7 @@ const COMMANDS = [
   ['retry'],
   ['approve'],
   ['preview'],
+  ['conformance'],
   ['inventory'],
   ['inventory', 'list'],
   ['inventory', 'import'],

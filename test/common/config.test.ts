@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       APPROVAL_THRESHOLD_RECORDS: 1_000_000,
       BLAST_RADIUS_MAX_WHOLE_TENANT: 50,
       BLAST_RADIUS_WINDOW_HOURS: 24,
+      REQUEST_MAX_AGE_HOURS: 72,
       GRACE_PERIOD_SECONDS: 0,
       TENANT_REGISTRY_URL: 'http://localhost:8100',
     });
@@ -35,6 +36,8 @@ describe('loadConfig', () => {
     ['APPROVAL_THRESHOLD_RECORDS', '1.5', 'must be a whole number'],
     ['APPROVAL_THRESHOLD_RECORDS', 'lots', 'must be a whole number'],
     ['SERVICE_TOKEN_SECRET', 'short', 'must be at least 32 characters'],
+    ['REQUEST_MAX_AGE_HOURS', '0', 'must be greater than 0'],
+    ['REQUEST_MAX_AGE_HOURS', '3 days', 'must be a whole number'],
   ])('rejects %s=%j naming the variable', (variable, value, message) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(new RegExp(`${variable} ${message}`));

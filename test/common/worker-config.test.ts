@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseWorkerConfig, readWorkerConfig, settingsFor, WorkerConfigError } from '../../common/worker-config';
-import { queuesOf, UnknownGroupError } from '../../workers/worker-pool';
+import { queuesOf, shutdownOptions, UnknownGroupError } from '../../workers/worker-pool';
 
 const shipped = readWorkerConfig(path.resolve(__dirname, '../../workers/worker-config.json'));
 
@@ -32,6 +32,14 @@ describe('worker config', () => {
       expect((error as Error).message).toContain('orchestration.maxChildrenInFlight');
       expect((error as Error).message).toContain('groups: at least one group is needed');
     }
+  });
+
+  it('drains for shutdownGraceSeconds (60 by default) before cancelling, and gives up 30 s after that', () => {
+    expect(shipped.shutdownGraceSeconds).toBe(60);
+    expect(shutdownOptions(shipped)).toEqual({ shutdownGraceTime: 60_000, shutdownForceTime: 90_000 });
+    const immediate = parseWorkerConfig({ groups: { all: {} }, shutdownGraceSeconds: 0 });
+    expect(shutdownOptions(immediate)).toEqual({ shutdownGraceTime: 0, shutdownForceTime: 30_000 });
+    expect(() => parseWorkerConfig({ groups: { all: {} }, shutdownGraceSeconds: -1 })).toThrow(/shutdownGraceSeconds/);
   });
 
   it('reports an unreadable file with its path', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { SEARCH_ATTRIBUTES } from '../../common/contract';
+import { SEARCH_ATTRIBUTES } from '@tenant-deletion/contract';
 import { TOPIC_PARTITIONS } from '../../scripts/stack/kafka-topics';
 
 const file = path.resolve(__dirname, '../../docker-compose.yml');

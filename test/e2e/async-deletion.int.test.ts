@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { requestDeletion } from '../../client/request-deletion';
+import { requestDeletion } from '@tenant-deletion/client';
 import type { RunningFleet } from '../../services/fleet/fleet';
 import pg from 'pg';
 import { instanceDatabaseUrl } from '../../services/fleet/fleet-databases';

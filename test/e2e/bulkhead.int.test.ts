@@ -3,9 +3,9 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { serviceTaskQueue, servicePreviewTaskQueue } from '../../common/contract';
-import { mintServiceToken } from '../../common/service-token';
-import { requestDeletion } from '../../client/request-deletion';
+import { serviceTaskQueue, servicePreviewTaskQueue } from '@tenant-deletion/contract';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { requestDeletion } from '@tenant-deletion/client';
 import { upsertInstances } from '../../db/service-instances';
 import type { RunningFleet } from '../../services/fleet/fleet';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
@@ -93,7 +93,6 @@ describe('the bulkhead, with the default approval threshold on', () => {
         records: 300,
         databaseUrl: config.DATABASE_URL,
         instances: used,
-        registerInstances: false,
         fileRoot,
       });
       await upsertInstances(

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { ensureLocalSigningKey, loadSigningKey } from '../../common/certificates/signing-key';
 import { loadConfig } from '../../common/config';
 import { kafkaClient, kafkaPublisher, type EventPublisher } from '../../common/kafka-client';
-import { mintServiceToken } from '../../common/service-token';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
 import { connectTemporalClient, temporalAccess } from '../../common/temporal-connection';
 import { parseWorkerConfig, type WorkerConfig } from '../../common/worker-config';
 import { createGuardRailActivities } from '../../activities/guard-rail-activities';
@@ -20,6 +20,8 @@ import { startFleet, type RunningFleet } from '../../services/fleet/fleet';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
 import { FLEET_INSTANCES, type FleetInstance } from '../../services/fleet/topology';
 import { createWorkerPool } from '../../workers/worker-pool';
+import { requestDeletion } from '@tenant-deletion/client';
+import { inventoryWriter } from '../../db/inventory-writer';
 
 /**
  * End to end on the real local stack: the shared Temporal server, Kafka and Postgres, the real fleet (its own
@@ -44,6 +46,8 @@ export function e2eWorkerConfig(overrides: Record<string, unknown> = {}): Worker
     defaults: { heartbeatTimeoutSeconds: 5, retry: { maxAttempts: 5, initialIntervalMs: 200, maxIntervalMs: 2_000 } },
     groups: { all: { orchestration: true, serviceTypes: [...new Set(E2E_INSTANCES.map((i) => i.serviceType))] } },
     metricsPort: 0,
+    // A test's stop() cancels what still runs at once, as before drains existed; worker-drain.int.test.ts sets one.
+    shutdownGraceSeconds: 0,
     ...overrides,
   });
 }
@@ -65,6 +69,7 @@ export async function seed(fleet: RunningFleet, tenantId: string, records: numbe
     tenantId,
     records,
     databaseUrl: config.DATABASE_URL,
+    inventory: inventoryWriter(config.DATABASE_URL),
     registry: { url: fleet.registryUrl, secret },
     instances: E2E_INSTANCES,
     baseUrls: Object.fromEntries(fleet.instances.map((i) => [i.serviceInstanceId, i.baseUrl])),
@@ -136,6 +141,18 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
   return { client, close: () => client.connection.close() };
 }
 
+/** A whole-tenant, non-GDPR deletion of the tenant by an admin, with fresh request and trace ids. */
+export async function requestWholeTenant(client: Client, tenantId: string) {
+  return requestDeletion(client, {
+    requestId: `r-${randomUUID()}`,
+    tenantId,
+    requestedBy: 'admin-e2e',
+    traceId: `trace-${randomUUID().slice(0, 8)}`,
+    gdprMode: false,
+    dryRun: false,
+  });
+}
+
 /** Every instance's preview for a tenant, through the contract endpoint. */
 export async function previews(fleet: RunningFleet, tenantId: string): Promise<Record<string, number>> {
   const totals: Record<string, number> = {};
@@ -205,6 +222,7 @@ export async function seedOn(fleet: RunningFleet, tenantId: string, records: num
     tenantId,
     records,
     databaseUrl: config.DATABASE_URL,
+    inventory: inventoryWriter(config.DATABASE_URL),
     registry: { url: fleet.registryUrl, secret },
     instances: E2E_INSTANCES.filter((instance) => serviceInstanceIds.includes(instance.serviceInstanceId)),
     baseUrls: Object.fromEntries(fleet.instances.map((i) => [i.serviceInstanceId, i.baseUrl])),

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { serviceInstanceWorkflowId, tenantWorkflowId } from '../../common/contract';
-import { requestDeletion } from '../../client/request-deletion';
+import { serviceInstanceWorkflowId, tenantWorkflowId } from '@tenant-deletion/contract';
 import type { RunningFleet } from '../../services/fleet/fleet';
-import { progressQuery } from '../../workflows/signals';
+import { progressQuery } from '@tenant-deletion/client';
 import { until } from '../until';
 import {
   adminCall,
   e2eWorkerConfig,
+  requestWholeTenant,
   seedOn,
   startE2eFleet,
   startWorkers,
@@ -84,14 +83,7 @@ describe('a legal hold held through dozens of re-checks', () => {
     const tenantId = uniqueTenant('long-hold');
     await seedOn(fleet, tenantId, 40, [SERVICE]);
     await adminCall(fleet, SERVICE, 'PUT', `/admin/legal-holds/${tenantId}`, { reason: 'litigation, case 2026-30' });
-    const handle = await requestDeletion(temporal.client, {
-      requestId: `r-${randomUUID()}`,
-      tenantId,
-      requestedBy: 'admin-e2e',
-      traceId: `trace-${randomUUID().slice(0, 8)}`,
-      gdprMode: false,
-      dryRun: false,
-    });
+    const handle = await requestWholeTenant(temporal.client, tenantId);
     const childId = serviceInstanceWorkflowId(tenantId, SERVICE);
     await until(
       async () => (await refusedDeletes(temporal.client, childId)) >= RECHECKS,

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import pg from 'pg';
-import { serviceInstanceWorkflowId } from '../../common/contract';
-import { FAILURE_TYPES } from '../../activities/service-failures';
-import { requestDeletion } from '../../client/request-deletion';
+import { serviceInstanceWorkflowId, FAILURE_TYPES } from '@tenant-deletion/contract';
 import { upsertInstances } from '../../db/service-instances';
 import { instanceDatabaseUrl } from '../../services/fleet/fleet-databases';
 import type { RunningFleet } from '../../services/fleet/fleet';
-import { DELETION_STATUS } from '../../workflows/search-attributes';
-import { cancelSignal, progressQuery } from '../../workflows/signals';
+import { DELETION_STATUS } from '@tenant-deletion/client/search-attributes';
+import { cancelSignal } from '../../workflows/signals';
+import { progressQuery } from '@tenant-deletion/client';
 import type { TenantDeletionWorkflow } from '../../workflows/tenant-deletion-workflow';
 import { json, tdel } from '../cli/run-tdel';
 import { until } from '../until';
@@ -18,6 +16,7 @@ import {
   config,
   E2E_INSTANCES,
   previews,
+  requestWholeTenant as requestWholeTenantDeletion,
   seedOn,
   setFaults,
   startE2eFleet,
@@ -81,14 +80,7 @@ afterAll(async () => {
 });
 
 async function requestWholeTenant(tenantId: string) {
-  const handle = await requestDeletion(temporal.client, {
-    requestId: `r-${randomUUID()}`,
-    tenantId,
-    requestedBy: 'admin-e2e',
-    traceId: `trace-${randomUUID().slice(0, 8)}`,
-    gdprMode: false,
-    dryRun: false,
-  });
+  const handle = await requestWholeTenantDeletion(temporal.client, tenantId);
   open.add(handle);
   return handle;
 }
@@ -151,7 +143,12 @@ async function expectRefusedAtOnce(tenantId: string, serviceType: string, servic
   const failureReason = `${serviceType} ${SERVICE} of tenant ${tenantId}: ${serviceReason}`;
   const { instance } = await progressOf(handle);
   expect(instance).toMatchObject({ status: 'FAILED', attempts: 1, lastError: failureReason });
-  expect((await handle.describe()).typedSearchAttributes.get(DELETION_STATUS)).toBe('FAILED');
+  // The search attribute is written at the end of the loop pass that saw the failure: the Web UI follows shortly.
+  await until(
+    async () => (await handle.describe()).typedSearchAttributes.get(DELETION_STATUS) === 'FAILED',
+    'the DeletionStatus search attribute to show FAILED',
+    10_000,
+  );
   const activities = await childActivities(tenantId);
   expect(activities.map((a) => [a.activityType, a.outcome, a.attempt, a.previousFailure, a.failure])).toEqual([
     ['deleteInstance', 'failed', 1, undefined, { type: FAILURE_TYPES.rejected, message: serviceReason }],
@@ -352,7 +349,10 @@ describe('a deletion meeting a failing service, on the real stack and fleet', ()
     await setFaults(fleet, SERVICE, {});
     const retried = await tdel(['retry', tenantId, '--instance', SERVICE, '--json']);
     expect(retried.code).toBe(0);
-    expect(json(retried)).toMatchObject({ signal: 'retryFailed', instances: [SERVICE], failedBefore: [SERVICE] });
+    expect(json(retried)).toMatchObject({
+      update: 'retryFailedDeletion',
+      instances: [{ serviceInstanceId: SERVICE, from: 'FAILED', to: 'PENDING' }],
+    });
     const result = await finished(handle);
 
     expect(result.status).toBe('COMPLETED');

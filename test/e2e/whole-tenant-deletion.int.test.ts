@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { TOPICS } from '../../common/contract';
-import { requestDeletion } from '../../client/request-deletion';
+import { lifecycleEventSchema, serviceDeletionResultSchema, TOPICS } from '@tenant-deletion/contract';
+import { gdprDueAt } from '../../common/gdpr-deadline';
+import { requestDeletion } from '@tenant-deletion/client';
 import { listInstances } from '../../db/service-instances';
 import { registryDatabaseUrl } from '../../services/registry/registry-server';
 import type { RunningFleet } from '../../services/fleet/fleet';
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('a whole-tenant GDPR deletion on the real stack and fleet', () => {
-  it('deletes every row of the tenant, keeps the rest, writes the ledger, publishes and erases PII', async () => {
+  it('deletes every row of the tenant, keeps the rest, writes the ledger, publishes what the contract schemas allow and erases PII', async () => {
     const tenant = uniqueTenant('gdpr');
     const neighbour = uniqueTenant('neighbour');
     await seed(fleet, tenant, 6_000);
@@ -43,6 +44,8 @@ describe('a whole-tenant GDPR deletion on the real stack and fleet', () => {
     const before = await tableTotals();
     const neighbourBefore = await previews(fleet, neighbour);
     const requestId = `r-${randomUUID()}`;
+    // After the seeding: a request made before the tenant was created in the registry would be refused.
+    const requestedAt = new Date();
 
     const handle = await requestDeletion(temporal.client, {
       requestId,
@@ -52,7 +55,7 @@ describe('a whole-tenant GDPR deletion on the real stack and fleet', () => {
       gdprMode: true,
       dryRun: false,
       reason: 'contract-ended',
-      requestedAt: '2026-11-02T09:30:00Z',
+      requestedAt: requestedAt.toISOString(),
     });
     const result = await handle.result();
 
@@ -87,16 +90,18 @@ describe('a whole-tenant GDPR deletion on the real stack and fleet', () => {
     expect(ledger.rows.every((row) => row.status === 'COMPLETED' && row.duration_ms >= 0)).toBe(true);
     // GDPR: due one month after the request.
     expect(new Set(ledger.rows.map((row) => (row.due_at as Date).toISOString()))).toEqual(
-      new Set(['2026-12-02T09:30:00.000Z']),
+      new Set([gdprDueAt(requestedAt).toISOString()]),
     );
     expect((await listInstances(db, tenant)).every((instance) => instance.status === 'DELETED')).toBe(true);
 
     const results = await topicMessages(TOPICS.serviceDeletionResult, tenant, 13);
     expect(new Set(results.map((m) => m.value.serviceInstanceId)).size).toBe(13);
     expect(results.every((m) => m.value.requestId === requestId && m.value.status === 'COMPLETED')).toBe(true);
+    expect(results.flatMap((m) => serviceDeletionResultSchema.safeParse(m.value).error?.issues ?? [])).toEqual([]);
     const lifecycle = await topicMessages(TOPICS.lifecycleEvents, tenant, 2);
     expect(lifecycle.map((m) => m.value.type).sort()).toEqual(['TENANT_DELETED', 'TENANT_EMPTY']);
     expect(lifecycle.every((m) => m.value.gdprMode === true)).toBe(true);
+    expect(lifecycle.flatMap((m) => lifecycleEventSchema.safeParse(m.value).error?.issues ?? [])).toEqual([]);
 
     const registry = new pg.Pool({ connectionString: registryDatabaseUrl(config.DATABASE_URL), max: 1 });
     try {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import { migrate } from '../../db/migrate';
+import { migrate } from '@tenant-deletion/kit';
 import { KitCoverageError } from '../../services/kit/coverage-guard';
 import { startDeletableService } from '../../services/kit/deletable-service';
 import { KitPlanError } from '../../services/kit/deletion-plan';

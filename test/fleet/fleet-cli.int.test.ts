@@ -12,7 +12,7 @@ import { secret, serverUrl, TEST_INSTANCES } from './test-fleet';
 const repo = path.resolve(__dirname, '../..');
 
 function seedCli(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(path.join(repo, 'node_modules/.bin/tsx'), ['services/fleet/seed-cli.ts', ...args], {
+  const result = spawnSync(path.join(repo, 'node_modules/.bin/tsx'), ['scripts/fleet/seed-cli.ts', ...args], {
     cwd: repo,
     env: { ...process.env, ...env },
     encoding: 'utf8',

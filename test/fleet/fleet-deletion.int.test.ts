@@ -26,6 +26,7 @@ import {
   TEST_INSTANCES,
   uniqueTenant,
 } from './test-fleet';
+import { inventoryWriter } from '../../db/inventory-writer';
 
 const RECORDS = 2000;
 const tenantA = uniqueTenant('a');
@@ -68,6 +69,7 @@ beforeAll(async () => {
   });
   seedOptions = {
     databaseUrl: serverUrl,
+    inventory: inventoryWriter(serverUrl),
     instances: TEST_INSTANCES,
     registry: { url: fleet.registryUrl, secret },
     fileRoot: fileRootOf,
@@ -146,7 +148,7 @@ describe('the seeder', () => {
   test("seeding a tenant again adds rows beside the first run's", async () => {
     const tenant = uniqueTenant('again');
     const orders = instanceOf('orders-1');
-    const options = { ...seedOptions, instances: [orders], registry: undefined, registerInstances: false };
+    const options = { ...seedOptions, instances: [orders], registry: undefined, inventory: undefined };
     const first = await seedTenant({ ...options, tenantId: tenant, records: 500 });
     const second = await seedTenant({ ...options, tenantId: tenant, records: 500 });
     expect(second.runId).not.toBe(first.runId);

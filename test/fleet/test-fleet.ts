@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { mintServiceToken } from '../../common/service-token';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
 import { instanceDatabaseUrl } from '../../services/fleet/fleet-databases';
 import type { FleetInstance } from '../../services/fleet/topology';
 import { FLEET_INSTANCES } from '../../services/fleet/topology';

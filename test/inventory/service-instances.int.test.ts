@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
+import { serviceInstanceSchema } from '@tenant-deletion/contract';
 import {
   InvalidTenantIdError,
   InventoryValidationError,
   listInstances,
-  serviceInstanceSchema,
   setInstanceStatus,
   tenantExists,
   upsertInstances,

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import type { KitOptions, RunningDeletableService } from '../../services/kit/deletable-service';
 import { startDeletableService } from '../../services/kit/deletable-service';
+import { FaultInjector } from '../../services/kit/faults';
 import { BAKERY_DEFINITION, BAKERY_SCHEMA, expectedCounts, seedTenant, type TenantShape } from './bakery-schema';
 import { kitClient, type HttpAnswer } from './kit-http';
 import { createTestDatabase, type TestDatabase } from './kit-test-db';
@@ -38,6 +39,7 @@ async function start(options: Partial<KitOptions>): Promise<RunningDeletableServ
     singleTransactionMaxRows: 100,
     batchSize: 50,
     logger: pino({ level: 'silent' }),
+    faults: new FaultInjector(),
     ...options,
   });
   services.push(service);
@@ -79,7 +81,7 @@ afterAll(async () => {
 describe('resumable batches', () => {
   let service: RunningDeletableService;
   beforeAll(async () => {
-    service = await start({ asyncThresholdRows: 1_000_000, faults: { crashAfterBatches: 3 } });
+    service = await start({ asyncThresholdRows: 1_000_000, faults: new FaultInjector({ crashAfterBatches: 3 }) });
   });
   afterEach(async () => {
     await call('PUT', `${service.baseUrl}/admin/faults`, { body: {} });

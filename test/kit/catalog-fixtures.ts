@@ -1,6 +1,9 @@
-import type { CatalogForeignKey, OnDeleteAction, SchemaCatalog } from '../../services/kit/catalog';
+import type { CatalogForeignKey, ColumnType, OnDeleteAction, SchemaCatalog } from '../../services/kit/catalog';
 import type { DeletableServiceDefinition, ServiceDefinition } from '../../services/kit/service-definition';
 import { parseDefinition } from '../../services/kit/service-definition';
+import { type DeletionPlan, planDeletion } from '../../services/kit/deletion-plan';
+
+const TEXT: ColumnType = { type: 'text', collation: 'default', deterministic: true };
 
 /** Schemas written as plain data for the pure tests: tables with their columns, and foreign keys. */
 
@@ -16,7 +19,10 @@ export function catalogOf(tables: Record<string, string[]>, foreignKeys: Foreign
   return {
     tables: Object.entries(tables).map(([name, columns]) => ({
       name,
+      schema: name.includes('.') ? name.split('.')[0] : 'public',
+      relation: name.includes('.') ? name.split('.')[1] : name,
       columns,
+      columnTypes: Object.fromEntries(columns.map((column) => [column, TEXT])),
       hasChildTables: false,
       leadingIndexColumns: columns,
     })),
@@ -36,4 +42,21 @@ export function catalogOf(tables: Record<string, string[]>, foreignKeys: Foreign
 
 export function definitionOf(overrides: Partial<DeletableServiceDefinition> = {}): ServiceDefinition {
   return parseDefinition({ serviceType: 'orders', ...overrides });
+}
+
+/** The problems a start-up guard lists for a catalog and definition; none when it accepts them. */
+export function guardProblems(
+  guard: (catalog: SchemaCatalog, definition: ServiceDefinition, plan: DeletionPlan) => void,
+  catalog: SchemaCatalog,
+  overrides: Partial<DeletableServiceDefinition> = {},
+): string[] {
+  const definition = definitionOf(overrides);
+  try {
+    guard(catalog, definition, planDeletion(catalog, definition));
+    return [];
+  } catch (error) {
+    const { problems } = error as { problems?: string[] };
+    if (problems === undefined) throw error;
+    return problems;
+  }
 }

@@ -1,7 +1,7 @@
-import { checkCoverage, KitCoverageError } from '../../services/kit/coverage-guard';
+import { checkCoverage } from '../../services/kit/coverage-guard';
 import { planDeletion } from '../../services/kit/deletion-plan';
 import { KitDefinitionError, parseDefinition } from '../../services/kit/service-definition';
-import { catalogOf, definitionOf, type ForeignKeySpec } from './catalog-fixtures';
+import { catalogOf, definitionOf, guardProblems, type ForeignKeySpec } from './catalog-fixtures';
 
 const TABLES = {
   orders: ['id', 'tenant_id'],
@@ -19,15 +19,7 @@ const FKS: ForeignKeySpec[] = [
 ];
 
 function problemsOf(overrides: Parameters<typeof definitionOf>[0], fks = FKS, tables = TABLES): string[] {
-  const catalog = catalogOf(tables, fks);
-  const definition = definitionOf(overrides);
-  try {
-    checkCoverage(catalog, definition, planDeletion(catalog, definition));
-    return [];
-  } catch (error) {
-    if (!(error instanceof KitCoverageError)) throw error;
-    return error.problems;
-  }
+  return guardProblems(checkCoverage, catalogOf(tables, fks), overrides);
 }
 
 describe('checkCoverage', () => {
@@ -96,7 +88,7 @@ describe('checkCoverage', () => {
     expect(problems).toEqual([expect.stringContaining('auditTable "templates" needs the columns')]);
   });
 
-  it('refuses an excluded table whose foreign key would block deleting a planned one, unless it cascades', () => {
+  it('refuses an excluded table whose foreign key would block deleting a planned one, unless it is SET NULL', () => {
     const fks: ForeignKeySpec[] = [...FKS, ['invoices', ['order_id'], 'orders']];
     const tables = { ...TABLES, invoices: ['id', 'tenant_id', 'order_id'] };
     const exclude = {
@@ -124,6 +116,8 @@ describe('parseDefinition', () => {
       keep: {},
       exclude: {},
       files: [],
+      ownerPaths: {},
+      plannedCascades: [],
     });
   });
 });

@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import pino from 'pino';
-import { mintServiceToken, TOKEN_ISSUER } from '../../common/service-token';
+import { mintServiceToken, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import type { RunningDeletableService } from '../../services/kit/deletable-service';
 import { startDeletableService } from '../../services/kit/deletable-service';
+import { FaultInjector } from '../../services/kit/faults';
 import { BAKERY_DEFINITION, BAKERY_SCHEMA, expectedCounts, seedTenant, tableSizes } from './bakery-schema';
 import { kitClient } from './kit-http';
 import { createTestDatabase, type TestDatabase } from './kit-test-db';
@@ -59,6 +60,7 @@ beforeAll(async () => {
     secret,
     fileRoot,
     logger,
+    faults: new FaultInjector(),
     isSuspended: async (tenantId) => {
       if (registryDown) throw new Error('registry unreachable');
       return suspended.has(tenantId);

@@ -1,4 +1,4 @@
-import { mintServiceToken } from '../../common/service-token';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
 
 /** Real HTTP against a started kit service, with a valid token unless the test says otherwise. */
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { ensureDatabase } from '../../db/database';
+import { ensureDatabase } from '@tenant-deletion/kit';
 
 /**
  * A throwaway database per test file on the local stack's PostgreSQL (DATABASE_URL's server), holding
@@ -36,5 +36,21 @@ export async function createTestDatabase(schemaSql: string): Promise<TestDatabas
         await client.end();
       }
     },
+  };
+}
+
+/**
+ * A throwaway database per call, all dropped after the test file (registers its own afterAll), for files
+ * whose tests each need a schema of their own.
+ */
+export function throwawayDatabases(): (schemaSql: string) => Promise<TestDatabase> {
+  const databases: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const db of databases) await db.drop();
+  });
+  return async (schemaSql) => {
+    const db = await createTestDatabase(schemaSql);
+    databases.push(db);
+    return db;
   };
 }

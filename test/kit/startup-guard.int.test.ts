@@ -3,13 +3,13 @@
  * must refuse to start (naming the table and the problem) or start with its bookkeeping tables in place.
  */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { KitCoverageError } from '../../services/kit/coverage-guard';
 import type { DeletableServiceDefinition } from '../../services/kit/service-definition';
 import { KitDefinitionError } from '../../services/kit/service-definition';
 import { KitPlanError } from '../../services/kit/deletion-plan';
 import { startDeletableService, type KitOptions } from '../../services/kit/deletable-service';
-import { createTestDatabase, type TestDatabase } from './kit-test-db';
+import { kitOptions, startupError } from './kit-startup';
+import { throwawayDatabases, type TestDatabase } from './kit-test-db';
 
 const INVOICING = `
   CREATE TABLE invoices (id bigserial PRIMARY KEY, tenant_id text NOT NULL, total numeric NOT NULL);
@@ -18,42 +18,15 @@ const INVOICING = `
   CREATE TABLE exports (id bigserial PRIMARY KEY, tenant_id text NOT NULL, file_path text);
 `;
 
-const databases: TestDatabase[] = [];
-
-async function database(schema: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(schema);
-  databases.push(db);
-  return db;
-}
+const database = throwawayDatabases();
 
 function options(
   db: TestDatabase,
   definition: Partial<DeletableServiceDefinition>,
   extra: Partial<KitOptions> = {},
 ): KitOptions {
-  return {
-    definition: { serviceType: 'invoicing', ...definition },
-    databaseUrl: db.url,
-    port: 0,
-    secret: randomBytes(32).toString('hex'),
-    logger: pino({ level: 'silent' }),
-    ...extra,
-  };
+  return kitOptions(db, randomBytes(32).toString('hex'), { serviceType: 'invoicing', ...definition }, extra);
 }
-
-/** Why the service refused to start; fails the test if it started. */
-async function startupError(kitOptions: KitOptions): Promise<Error> {
-  const service = await startDeletableService(kitOptions).catch((error: Error) => error);
-  if (!(service instanceof Error)) {
-    await service.close();
-    throw new Error('the service started');
-  }
-  return service;
-}
-
-afterAll(async () => {
-  for (const db of databases) await db.drop();
-});
 
 describe('start-up', () => {
   let db: TestDatabase;
@@ -83,7 +56,12 @@ describe('start-up', () => {
       const { rows } = await db.pool.query(
         "SELECT relname FROM pg_class WHERE relname LIKE 'kit\\_%' AND relkind = 'r' ORDER BY 1",
       );
-      expect(rows.map((row) => row.relname)).toEqual(['kit_deletion_runs', 'kit_idempotency_keys', 'kit_legal_holds']);
+      expect(rows.map((row) => row.relname)).toEqual([
+        'kit_deletion_runs',
+        'kit_file_removals',
+        'kit_idempotency_keys',
+        'kit_legal_holds',
+      ]);
     } finally {
       await service.close();
     }

@@ -7,7 +7,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../common/config';
-import { mintServiceToken, TOKEN_ISSUER } from '../../common/service-token';
+import { mintServiceToken, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { registryDatabaseUrl, startRegistry, type RunningRegistry } from '../../services/registry/registry-server';
 import { suspensionCheck } from '../../services/registry/suspension-check';
 
@@ -94,11 +94,12 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
     expect(await call('GET', '/healthz', { token: null })).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
-  it('creates a tenant and shows its state without any PII', async () => {
+  it('creates a tenant and shows its state and creation time without any PII', async () => {
     const tenantId = await createTenant();
     const got = await call('GET', `/tenants/${tenantId}`);
     expect(got).toMatchObject({ status: 200, body: { tenant_id: tenantId, status: 'ACTIVE', suspended: false } });
-    expect(Object.keys(got.body).sort()).toEqual(['status', 'suspended', 'tenant_id']);
+    expect(Object.keys(got.body).sort()).toEqual(['created_at', 'status', 'suspended', 'tenant_id']);
+    expect(got.body.created_at).toBe(((await storedRow(tenantId))!.created_at as Date).toISOString());
     expect(await storedRow(tenantId)).toMatchObject({
       display_name: pii.displayName,
       owner_email: pii.ownerEmail,
@@ -108,8 +109,12 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
 
   it('re-seeding the same tenant is an update, not an error', async () => {
     const tenantId = await createTenant();
+    const createdAt = (await call('GET', `/tenants/${tenantId}`)).body.created_at;
     const again = await call('POST', '/tenants', { body: { tenantId, ...pii, displayName: 'Renamed' } });
-    expect(again).toMatchObject({ status: 201, body: { tenant_id: tenantId, status: 'ACTIVE' } });
+    expect(again).toMatchObject({
+      status: 201,
+      body: { tenant_id: tenantId, status: 'ACTIVE', created_at: createdAt, recreated: false },
+    });
     expect(await storedRow(tenantId)).toMatchObject({ display_name: 'Renamed' });
   });
 
@@ -144,6 +149,7 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
       tenant_id: tenantId,
       status: 'SUSPENDED',
       suspended: true,
+      created_at: expect.any(String),
     });
 
     const resumed = await call('POST', `/tenants/${tenantId}/resume`);
@@ -183,6 +189,7 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
       tenant_id: tenantId,
       status: 'DELETED',
       suspended: true,
+      created_at: expect.any(String),
     });
   });
 
@@ -198,7 +205,7 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
     });
   });
 
-  it('a deleted tenant cannot be resumed, stays deleted when suspended, and can be re-created', async () => {
+  it('a deleted tenant cannot be resumed and stays deleted when suspended', async () => {
     const tenantId = await createTenant();
     await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
     expect(await call('POST', `/tenants/${tenantId}/resume`)).toMatchObject({
@@ -209,16 +216,75 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
       status: 200,
       body: { status: 'DELETED' },
     });
-    await createTenant(tenantId);
-    expect((await call('GET', `/tenants/${tenantId}`)).body.status).toBe('ACTIVE');
-    expect(await storedRow(tenantId)).toMatchObject({ owner_email: pii.ownerEmail, pii_erased_at: null });
+    expect(await storedRow(tenantId)).toMatchObject({ status: 'DELETED', owner_email: null });
   });
 
-  it('answers 200 to deleting an unknown tenant, so a retried delete converges', async () => {
+  it('refuses to re-create an erased tenant without force: 409 TENANT_DELETED, the tombstone unchanged', async () => {
+    const tenantId = await createTenant();
+    const deleted = await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
+    const tombstone = await storedRow(tenantId);
+    for (const path of ['/tenants', '/tenants?force=false']) {
+      const refused = await call('POST', path, { body: { tenantId, ...pii } });
+      expect(refused).toMatchObject({ status: 409, body: { error: { code: 'TENANT_DELETED' } } });
+      expect(refused.body.error?.message).toContain(`tenant ${tenantId} was deleted at ${deleted.body.timestamp}`);
+      expect(refused.body.error?.message).toMatch(/PII erased.*force=true/);
+      for (const value of Object.values(pii)) expect(refused.body.error?.message).not.toContain(value);
+    }
+    expect(await storedRow(tenantId)).toEqual(tombstone);
+    expect((await call('GET', `/tenants/${tenantId}`)).body.status).toBe('DELETED');
+  });
+
+  it('re-creates an erased tenant with force=true: ACTIVE, a new created_at, logged with that time and no PII', async () => {
+    const tenantId = await createTenant();
+    const firstCreatedAt = (await call('GET', `/tenants/${tenantId}`)).body.created_at as string;
+    await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
+    const linesBefore = logLines.length;
+
+    const recreated = await call('POST', '/tenants?force=true', { body: { tenantId, ...pii } });
+    expect(recreated).toMatchObject({ status: 201, body: { tenant_id: tenantId, status: 'ACTIVE', recreated: true } });
+    const createdAt = recreated.body.created_at as string;
+    expect(Date.parse(createdAt)).toBeGreaterThan(Date.parse(firstCreatedAt));
+    expect((await call('GET', `/tenants/${tenantId}`)).body).toEqual({
+      tenant_id: tenantId,
+      status: 'ACTIVE',
+      suspended: false,
+      created_at: createdAt,
+    });
+    expect(await storedRow(tenantId)).toMatchObject({
+      owner_email: pii.ownerEmail,
+      pii_erased_at: null,
+      deleted_at: null,
+      suspended_at: null,
+    });
+
+    const logged = logLines
+      .slice(linesBefore)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'deleted tenant re-created (forced)');
+    expect(logged).toEqual([expect.objectContaining({ level: 40, tenantId, createdAt, forced: true })]);
+    for (const value of Object.values(pii)) expect(JSON.stringify(logged)).not.toContain(value);
+  });
+
+  it('force=true on a live tenant refreshes it like any re-seed, keeping its created_at', async () => {
+    const tenantId = await createTenant();
+    const createdAt = (await call('GET', `/tenants/${tenantId}`)).body.created_at;
+    const again = await call('POST', '/tenants?force=true', { body: { tenantId, ...pii } });
+    expect(again).toMatchObject({ status: 201, body: { created_at: createdAt, recreated: false } });
+  });
+
+  it.each(['yes', 'TRUE', '1', ''])('refuses force=%s with 400, creating nothing', async (value) => {
+    const tenantId = newTenantId();
+    const refused = await call('POST', `/tenants?force=${value}`, { body: { tenantId, ...pii } });
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 'INVALID_FORCE' } } });
+    expect(await storedRow(tenantId)).toBeUndefined();
+  });
+
+  it('answers 404 TENANT_NOT_FOUND to deleting an unknown tenant, erasing nothing and creating no row', async () => {
     const unknown = newTenantId();
-    expect(await call('DELETE', `/tenants/${unknown}?erasePii=true`)).toMatchObject({
-      status: 200,
-      body: { tenant_id: unknown, erased: true, pii_erased: true },
+    expect(await call('DELETE', `/tenants/${unknown}?erasePii=true`)).toEqual({
+      status: 404,
+      headers: expect.anything(),
+      body: { error: { code: 'TENANT_NOT_FOUND', message: `tenant ${unknown} is not registered` } },
     });
     expect(await storedRow(unknown)).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { mintServiceToken, TOKEN_ISSUER } from '../../common/service-token';
+import { mintServiceToken, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import type { RunningFleet } from '../../services/fleet/fleet';
 import { secret, seed, startE2eFleet, uniqueTenant } from '../e2e/e2e-stack';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { loadConfig } from '../../common/config';
-import { TOPICS } from '../../common/contract';
+import { TOPICS } from '@tenant-deletion/contract';
 import { TOPIC_PARTITIONS } from '../../scripts/stack/kafka-topics';
 
 const kafka = new Kafka({ clientId: 'stack-test', brokers: loadConfig().KAFKA_BROKERS, logLevel: logLevel.NOTHING });

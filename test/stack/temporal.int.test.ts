@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../../common/config';
-import { SEARCH_ATTRIBUTES } from '../../common/contract';
+import { SEARCH_ATTRIBUTES } from '@tenant-deletion/contract';
 import { missingSearchAttributes } from '../../common/search-attribute-check';
 import { temporalConnectionOptions } from '../../common/temporal-connection';
 

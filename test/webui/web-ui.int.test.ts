@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { BrowserContext } from 'playwright-core';
-import { serviceInstanceWorkflowId, tenantWorkflowId } from '../../common/contract';
+import { serviceInstanceWorkflowId, tenantWorkflowId } from '@tenant-deletion/contract';
 import { deletionsQuery, WebUi } from '../../client/cli/web-ui';
-import { requestDeletion } from '../../client/request-deletion';
+import { requestDeletion, progressQuery } from '@tenant-deletion/client';
 import type { RunningFleet } from '../../services/fleet/fleet';
-import { DELETION_STATUS } from '../../workflows/search-attributes';
-import { cancelSignal, progressQuery } from '../../workflows/signals';
+import { DELETION_STATUS } from '@tenant-deletion/client/search-attributes';
+import { cancelSignal } from '../../workflows/signals';
 import { countsTotal } from '../../workflows/tenant-progress';
 import type { TenantDeletionWorkflow } from '../../workflows/tenant-deletion-workflow';
 import {

@@ -1,12 +1,7 @@
-import {
-  checkRequest,
-  dependentsOf,
-  findCycle,
-  transitiveDependencies,
-  type PlannedInstance,
-} from '../../workflows/dependency-plan';
+import { checkRequest, dependentsOf, findCycle, transitiveDependencies } from '../../workflows/dependency-plan';
+import type { ServiceInstance } from '@tenant-deletion/contract';
 
-function instance(id: string, dependsOn: string[] = [], status: PlannedInstance['status'] = 'ACTIVE'): PlannedInstance {
+function instance(id: string, dependsOn: string[] = [], status: ServiceInstance['status'] = 'ACTIVE'): ServiceInstance {
   return { serviceInstanceId: id, serviceType: id.split('-')[0], baseUrl: `http://x/${id}`, dependsOn, status };
 }
 

@@ -1,16 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { DeletedCounts } from '../../common/deletion-outcome';
+import {
+  FAILURE_TYPES,
+  type DeletedCounts,
+  type DeletionRequest,
+  type ServiceInstance,
+} from '@tenant-deletion/contract';
+import { serviceFailure } from '../../activities/service-failures';
 import { orchestrationSettingsSchema, parseWorkerConfig, type WorkerConfig } from '../../common/worker-config';
 import type { DeleteInstanceInput, InstanceActivities, InstanceTarget } from '../../activities/instance-activities';
 import type { GuardRailActivities } from '../../activities/guard-rail-activities';
-import type {
-  FinalizeInput,
-  GuardRailSettings,
-  OutcomeReport,
-  TenantActivities,
-} from '../../activities/tenant-activities';
+import type { FinalizeInput } from '../../activities/finalize-input';
+import type { GuardRailSettings, OutcomeReport, TenantActivities } from '../../activities/tenant-activities';
 import type { LedgerEntry } from '../../db/ledger';
-import type { PlannedInstance } from '../../workflows/dependency-plan';
 
 /**
  * Stand-ins for the activities, so that workflow logic (ordering, rejections, retries, holds, cancels) is tested
@@ -42,7 +44,7 @@ export function fakeWorkerConfig(orchestration: Partial<WorkerConfig['orchestrat
 }
 
 export class FakeFleet {
-  readonly inventories = new Map<string, PlannedInstance[]>();
+  readonly inventories = new Map<string, ServiceInstance[]>();
   readonly behaviours = new Map<string, Behaviour>();
   readonly calls: Call[] = [];
   readonly ledger: LedgerEntry[] = [];
@@ -54,6 +56,10 @@ export class FakeFleet {
   wholeTenantStartsAllowed = Infinity;
   readonly wholeTenantStarts: { requestId: string; approvedBy?: string }[] = [];
   guardRails: GuardRailSettings = { approvalThresholdRecords: null, gracePeriodSeconds: 0 };
+  /** When the registry created, or last re-created, each tenant (ISO-8601); a tenant left out is unknown to it. */
+  readonly createdAt = new Map<string, string>();
+  /** Tenants whose creation time the registry refuses to give, as one answering 403 would. */
+  readonly registryRefusals = new Set<string>();
 
   constructor(readonly workerConfig: WorkerConfig) {}
 
@@ -114,6 +120,17 @@ export class FakeFleet {
           guardRails: this.guardRails,
         };
       },
+      tenantCreatedAt: async (tenantId) => {
+        if (this.registryRefusals.has(tenantId)) {
+          const attempt = Context.current().info.attempt;
+          throw serviceFailure(FAILURE_TYPES.rejected, `tenant registry answered GET /tenants/${tenantId} with 403`, {
+            attempt,
+          });
+        }
+        return this.createdAt.get(tenantId) ?? null;
+      },
+      recordedRequestIds: async (tenantId, requestIds) =>
+        requestIds.filter((id) => this.ledger.some((entry) => entry.tenantId === tenantId && entry.requestId === id)),
       suspendTenant: async (tenantId) => {
         this.suspended.push(tenantId);
         return true;
@@ -123,7 +140,13 @@ export class FakeFleet {
       finalizeTenant: async (input) => {
         this.finalizations.push(input);
         const left = (this.inventories.get(input.tenantId) ?? []).filter((i) => i.status !== 'DELETED');
-        return { tenantEmpty: left.length === 0, tenantDeleted: input.deleteTenantRecord, piiErased: input.gdprMode };
+        const asked = left.length === 0 && (input.deleteTenantRecord || input.gdprMode);
+        return {
+          tenantEmpty: left.length === 0,
+          tenantDeleted: input.deleteTenantRecord,
+          tenantRecord: asked ? 'deleted' : 'kept',
+          piiErased: asked && input.gdprMode,
+        };
       },
     };
   }
@@ -140,7 +163,7 @@ export class FakeFleet {
       this.calls.push(call);
       return call;
     };
-    const setStatus = (target: InstanceTarget, status: PlannedInstance['status']) => {
+    const setStatus = (target: InstanceTarget, status: ServiceInstance['status']) => {
       const instance = this.inventories
         .get(target.tenantId)
         ?.find((i) => i.serviceInstanceId === target.serviceInstanceId);
@@ -176,4 +199,17 @@ export async function untilCancelled(): Promise<never> {
     context.heartbeat();
     await context.sleep(100);
   }
+}
+
+/** A plain request by admin-1 with fresh ids: the whole tenant, or the instances named. */
+export function adminRequest(tenantId: string, instances?: string[]): DeletionRequest {
+  return {
+    requestId: `r-${randomUUID()}`,
+    tenantId,
+    requestedBy: 'admin-1',
+    traceId: `trace-${randomUUID()}`,
+    gdprMode: false,
+    dryRun: false,
+    ...(instances ? { instances } : {}),
+  };
 }

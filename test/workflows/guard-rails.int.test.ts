@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DeletionRequest } from '../../common/deletion-request';
-import { requestDeletion } from '../../client/request-deletion';
-import { approveSignal, cancelSignal, progressQuery } from '../../workflows/signals';
+import type { DeletionRequest } from '@tenant-deletion/contract';
+import { requestDeletion, progressQuery } from '@tenant-deletion/client';
+import { approveSignal, cancelSignal } from '../../workflows/signals';
 import { startTestEnvironment } from './temporal-test-env';
 
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;

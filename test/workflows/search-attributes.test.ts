@@ -1,5 +1,5 @@
-import { SEARCH_ATTRIBUTES } from '../../common/contract';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '@tenant-deletion/contract';
+import { SEARCH_ATTRIBUTE_KEYS } from '@tenant-deletion/client/search-attributes';
 
 describe('SEARCH_ATTRIBUTE_KEYS', () => {
   it("are the contract's search attributes, with the contract's types", () => {

@@ -4,10 +4,12 @@ import { loadPayloadCodecConfig } from '../../common/codec-keys';
 import { dataConverter } from '../../common/data-converter';
 import { stackPaths } from '../../common/stack-paths';
 import { temporalBinary } from '../../scripts/stack/temporal';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_KEYS } from '@tenant-deletion/client/search-attributes';
 import { createWorkerPool } from '../../workers/worker-pool';
 import { startTestCodecServer } from '../codec/test-codec-server';
 import { FakeFleet, fakeWorkerConfig } from './fake-fleet';
+
+type OrchestrationActivities = ReturnType<FakeFleet['tenantActivities']>;
 
 /**
  * A private Temporal dev server (the stack's own CLI binary: @temporalio/testing cannot download one here) with
@@ -18,6 +20,8 @@ import { FakeFleet, fakeWorkerConfig } from './fake-fleet';
 export async function startTestEnvironment(
   orchestration: Parameters<typeof fakeWorkerConfig>[0] = {},
   server: { uiPort?: number } = {},
+  /** Replaces some of the fake orchestration activities, e.g. the ledger's with the real ones on PostgreSQL. */
+  activities: (fake: OrchestrationActivities) => OrchestrationActivities = (fake) => fake,
 ) {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const codec = loadPayloadCodecConfig();
@@ -42,7 +46,7 @@ export async function startTestEnvironment(
     dataConverter: converter,
     config: fleet.workerConfig,
     groups: [],
-    tenantActivities: fleet.tenantActivities(),
+    tenantActivities: activities(fleet.tenantActivities()),
     instanceActivities: fleet.instanceActivities(),
   });
   const running = workers.map((worker) => worker.run());

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import { tenantWorkflowId } from '../../common/contract';
-import type { DeletionRequest } from '../../common/deletion-request';
-import { serviceFailure, FAILURE_TYPES } from '../../activities/service-failures';
-import { requestDeletion } from '../../client/request-deletion';
-import { cancelSignal, progressQuery, retryFailedSignal } from '../../workflows/signals';
+import { tenantWorkflowId, type DeletionRequest, FAILURE_TYPES } from '@tenant-deletion/contract';
+import { serviceFailure } from '../../activities/service-failures';
+import { requestDeletion, progressQuery } from '@tenant-deletion/client';
+import { cancelSignal, retryFailedSignal } from '../../workflows/signals';
 import { untilCancelled } from './fake-fleet';
 import { startTestEnvironment } from './temporal-test-env';
 import { until } from '../until';

@@ -1,17 +1,10 @@
-import {
-  detailsTable,
-  earliestDueAt,
-  rollUpStatus,
-  totals,
-  type InstanceState,
-  type RequestState,
-} from '../../workflows/tenant-progress';
+import { detailsTable, earliestDueAt, rollUpStatus, totals } from '../../workflows/tenant-progress';
+import type { InstanceState, RequestState } from '@tenant-deletion/contract';
 
 function instance(id: string, status: InstanceState['status'], rows = 0): InstanceState {
   return {
     serviceInstanceId: id,
     serviceType: 'orders',
-    baseUrl: 'http://x',
     status,
     deletedCounts: rows ? { orders: rows } : {},
     attempts: 1,
@@ -35,6 +28,7 @@ const request = (status: RequestState['status'], dueAt: string | null = null): R
   statedReason: null,
   approvedBy: null,
   dueAt,
+  instances: [],
 });
 
 describe('rollUpStatus', () => {

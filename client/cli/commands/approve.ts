@@ -1,11 +1,10 @@
 import { Option, type Command } from 'commander';
-import { tenantWorkflowId } from '../../../common/contract';
-import { approveSignal } from '../../../workflows/signals';
-import { examples, jsonOption, tenantArgument } from '../arguments';
+import { approvalSchema } from '@tenant-deletion/contract';
+import { examples, jsonOption, parseIdentifier, parseInput, tenantArgument } from '../arguments';
 import type { CliContext } from '../context';
-import { notFoundError } from '../exit-codes';
+import { renderControl } from '../control-report';
 import { resolveRequester } from '../requester';
-import { readTenantView } from '../tenant-view';
+import { controlTenant } from '../tenant-control';
 
 interface ApproveOptions {
   request?: string[];
@@ -13,7 +12,10 @@ interface ApproveOptions {
   json?: boolean;
 }
 
-/** `tdel approve`: the `approve` signal, releasing deletions held above the approval threshold or the blast-radius cap. */
+/**
+ * `tdel approve`: the `approveDeletion` update, releasing deletions held above the approval threshold or the
+ * blast-radius cap. The approver is recorded, and may not be the one who requested the deletion.
+ */
 export function registerApprove(program: Command, ctx: CliContext): void {
   program
     .command('approve')
@@ -21,39 +23,34 @@ export function registerApprove(program: Command, ctx: CliContext): void {
     .summary('approve a held deletion')
     .addArgument(tenantArgument())
     .addOption(new Option('--request <requestId...>', 'approve only these requests (default: every held one)'))
-    .addOption(new Option('--requested-by <id>', 'the approver (default: TDEL_USER or the OS user)'))
+    .addOption(
+      new Option('--requested-by <id>', 'the approver (default: TDEL_USER or the OS user)').argParser(
+        parseIdentifier('approvedBy'),
+      ),
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
       examples([
         ['tdel approve tenant-12345', 'approve every held request of the tenant'],
         ['tdel list --status AWAITING_APPROVAL', 'what waits for approval'],
-      ]),
+      ]) +
+        '\nFour eyes: the requester of a deletion cannot approve it. Exit 1 when the workflow refuses (nothing\n' +
+        'held, or a self-approval), 3 for a request it does not have or a deletion that has ended.\n',
     )
     .action(async (tenantId: string, options: ApproveOptions) => {
-      const approvedBy = resolveRequester(options.requestedBy, ctx.env);
-      const webUi = ctx.webUi();
-      const held = await ctx.withTemporal(tenantId, async (session) => {
-        const view = await readTenantView(session, webUi, tenantId);
-        const waiting = view.requests.filter((request) => request.status === 'AWAITING_APPROVAL');
-        if (view.workflowStatus !== 'RUNNING' || waiting.length === 0) {
-          throw notFoundError(
-            `the deletion of tenant ${tenantId} holds nothing for approval (${view.status ?? view.workflowStatus})`,
-            `see \`tdel status ${tenantId}\``,
-          );
-        }
-        await session.client.workflow
-          .getHandle(tenantWorkflowId(tenantId))
-          .signal(approveSignal, { approvedBy, ...(options.request ? { requestIds: options.request } : {}) });
-        return waiting.map((request) => ({ requestId: request.requestId, reason: request.reason }));
-      });
-      const { out } = ctx;
-      if (options.json) {
-        out.json({ tenantId, workflowId: tenantWorkflowId(tenantId), signal: 'approve', approvedBy, held });
-        return;
+      const requestIds = options.request ? [...new Set(options.request)] : undefined;
+      const approval = parseInput(
+        approvalSchema,
+        { approvedBy: resolveRequester(options.requestedBy, ctx.env), ...(requestIds ? { requestIds } : {}) },
+        'approval',
+        'approve',
+      );
+      const done = await controlTenant(ctx, 'approve', tenantId, approval, { requests: requestIds });
+      if (options.json) ctx.out.json({ ...done, approvedBy: approval.approvedBy });
+      else {
+        const scope = `${requestIds ? `requests ${requestIds.join(', ')}` : 'every held request'}, as ${approval.approvedBy}`;
+        ctx.out.line(renderControl(ctx.out, done, scope));
       }
-      out.line(`${out.c.green('sent')} approve to ${tenantWorkflowId(tenantId)} as ${approvedBy}`);
-      for (const request of held) out.line(`  ${request.requestId}: ${request.reason ?? ''}`);
-      out.line(`follow it with \`tdel status ${tenantId} --watch\``);
     });
 }

@@ -1,18 +1,20 @@
 import type { Command } from 'commander';
-import { examples, instanceOption, jsonOption, tenantArgument } from '../arguments';
+import { instanceSelectionSchema } from '@tenant-deletion/contract';
+import { examples, instanceOption, jsonOption, parseInput, tenantArgument } from '../arguments';
 import type { CliContext } from '../context';
-import { signalTenant } from '../tenant-signal';
+import { renderControl } from '../control-report';
+import { controlTenant } from '../tenant-control';
 
 interface CancelOptions {
   instance?: string[];
   json?: boolean;
 }
 
-/** `tdel cancel`: the `cancel` signal, for the whole tenant or the instances named. */
+/** `tdel cancel`: the `cancelDeletion` update, for the whole tenant or the instances named. */
 export function registerCancel(program: Command, ctx: CliContext): void {
   program
     .command('cancel')
-    .description("cancel a tenant's running deletion, or some of its instances")
+    .description("cancel a tenant's running deletion, or some of its instances; prints what changed for each")
     .summary('cancel a running deletion')
     .addArgument(tenantArgument())
     .addOption(instanceOption('cancel only this service instance'))
@@ -23,34 +25,16 @@ export function registerCancel(program: Command, ctx: CliContext): void {
         ['tdel cancel tenant-12345', 'every instance not yet deleted'],
         ['tdel cancel tenant-12345 --instance orders-1', 'one instance'],
       ]) +
-        '\nPending and failed instances are cancelled at once; running ones stop at the next safe point.\n' +
-        'What was deleted stays deleted; instances that others depend on are kept.\n',
+        '\nPending and failed instances are cancelled at once; running ones stop at the next safe point\n' +
+        '(CANCEL_REQUESTED). What was deleted stays deleted; instances that others depend on are kept.\n' +
+        'Exit 1 when the workflow refuses (everything already settled), 3 for an instance it does not have\n' +
+        'or a deletion that has ended.\n',
     )
     .action(async (tenantId: string, options: CancelOptions) => {
-      const sent = await signalTenant(ctx, 'cancel', tenantId, options.instance);
-      const { out } = ctx;
-      if (options.json) {
-        out.json({
-          tenantId,
-          workflowId: sent.workflowId,
-          signal: sent.signal,
-          instances: sent.instances,
-          webUiUrl: sent.webUiUrl,
-        });
-        return;
-      }
-      const chosen = sent.instances
-        ? sent.before.instances.filter((i) => sent.instances!.includes(i.serviceInstanceId))
-        : sent.before.instances;
-      out.line(
-        `${out.c.green('sent')} cancel to ${sent.workflowId} (${sent.instances ? `instances ${sent.instances.join(', ')}` : 'whole tenant'})`,
-      );
-      for (const instance of chosen) {
-        const settled = ['COMPLETED', 'CANCELLED', 'REJECTED'].includes(instance.status);
-        out.line(
-          `  ${instance.serviceInstanceId}  ${out.status(instance.status)}${settled ? out.c.dim('  (already settled: unchanged)') : ''}`,
-        );
-      }
-      out.line(`follow it with \`tdel status ${tenantId} --watch\``);
+      const instances = options.instance ? [...new Set(options.instance)] : undefined;
+      const selection = parseInput(instanceSelectionSchema, instances ? { instances } : {}, 'selection', 'cancel');
+      const done = await controlTenant(ctx, 'cancel', tenantId, selection, { instances });
+      if (options.json) ctx.out.json(done);
+      else ctx.out.line(renderControl(ctx.out, done, instances ? `instances ${instances.join(', ')}` : 'whole tenant'));
     });
 }

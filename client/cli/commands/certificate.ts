@@ -1,21 +1,21 @@
 import fs from 'node:fs/promises';
 import type { KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
-import type { DeletionCertificate } from '../../../common/certificates/certificate';
-import { canonicalJson } from '../../../common/certificates/certificate-seal';
+import type { DeletionCertificate } from '@tenant-deletion/contract';
 import {
+  canonicalJson,
   verifyCertificate,
   verifyChain,
   verifyChainLink,
   type VerificationCheck,
   type VerificationReport,
-} from '../../../common/certificates/certificate-verification';
-import {
   InvalidKeyError,
-  loadSigningKey,
-  MissingSigningKeyError,
   parsePublicKey,
   publicKeyPem,
+} from '@tenant-deletion/client';
+import {
+  loadSigningKey,
+  MissingSigningKeyError,
   SIGNING_KEY_VARIABLE,
   type CertificateSigner,
 } from '../../../common/certificates/signing-key';
@@ -279,10 +279,13 @@ function renderCertificate(out: Output, certificate: DeletionCertificate): strin
     (sum, instance) => sum + Object.values(instance.deletedCounts).reduce((a, b) => a + b, 0),
     0,
   );
-  const registry = [
-    body.registry.tenantRecordDeleted ? 'tenant record deleted' : 'tenant record kept',
-    body.registry.piiErased ? 'PII erased' : 'PII not erased',
-  ].join(', ');
+  const registry =
+    body.registry.tenantRecord === 'not-found'
+      ? 'tenant record not found (the registry answered 404: nothing there to delete or erase)'
+      : [
+          body.registry.tenantRecordDeleted ? 'tenant record deleted' : 'tenant record kept',
+          body.registry.piiErased ? 'PII erased' : 'PII not erased',
+        ].join(', ');
   const facts: [string, string][] = [
     ['tenant', body.tenantId],
     ['chain', `#${body.sequence}, previous hash ${body.previousHash}`],

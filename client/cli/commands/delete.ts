@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { tenantWorkflowId } from '../../../common/contract';
-import { deletionRequestSchema, type DeletionRequest } from '../../../common/deletion-request';
-import { requestDeletion } from '../../request-deletion';
-import { examples, instanceOption, jsonOption, parseIdentifier, tenantArgument } from '../arguments';
+import { tenantWorkflowId, deletionRequestSchema, type DeletionRequest } from '@tenant-deletion/contract';
+import { requestDeletion } from '@tenant-deletion/client';
+import { examples, instanceOption, jsonOption, parseIdentifier, parseInput, tenantArgument } from '../arguments';
 import type { CliContext } from '../context';
-import { EXIT, usageError } from '../exit-codes';
+import { requestPhase, requestStillRunning } from '../deletion-phase';
+import { EXIT } from '../exit-codes';
 import { followTenant } from '../follow';
 import { resolveRequester } from '../requester';
 import { renderTenantView } from '../status-report';
-import { requestPhase } from '../tenant-view';
 
 interface DeleteOptions {
   instance?: string[];
@@ -90,9 +89,15 @@ export function registerDelete(program: Command, ctx: CliContext): void {
       }
 
       if (!options.json) out.line('');
-      const view = await followTenant(ctx, tenantId, (v) => requestPhase(v, request.requestId).phase !== 'running', {
-        json: options.json === true,
-      });
+      const view = await followTenant(
+        ctx,
+        tenantId,
+        {
+          stillRunning: (summary) => requestStillRunning(summary, request.requestId),
+          done: (v) => requestPhase(v, request.requestId).phase !== 'running',
+        },
+        { json: options.json === true },
+      );
       const { phase, status } = requestPhase(view, request.requestId);
       ctx.exitCode = phase === 'ended' && status === 'COMPLETED' ? EXIT.ok : EXIT.failed;
       if (options.json) {
@@ -112,7 +117,7 @@ export function registerDelete(program: Command, ctx: CliContext): void {
 }
 
 function buildRequest(ctx: CliContext, tenantId: string, options: DeleteOptions): DeletionRequest {
-  const parsed = deletionRequestSchema.safeParse({
+  const request = {
     requestId: `cli:${randomUUID()}`,
     tenantId,
     requestedBy: resolveRequester(options.requestedBy, ctx.env),
@@ -122,10 +127,6 @@ function buildRequest(ctx: CliContext, tenantId: string, options: DeleteOptions)
     reason: options.reason,
     requestedAt: options.requestedAt ?? new Date().toISOString(),
     instances: options.instance ? [...new Set(options.instance)] : undefined,
-  });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'request'} ${issue.message}`);
-    throw usageError(`invalid deletion request: ${problems.join('; ')}`, 'see `tdel delete --help`');
-  }
-  return parsed.data;
+  };
+  return parseInput(deletionRequestSchema, request, 'deletion request', 'delete');
 }

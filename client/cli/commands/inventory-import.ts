@@ -1,22 +1,33 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
 import type pg from 'pg';
-import { identifier } from '../../../common/identifiers';
-import {
-  InventoryValidationError,
-  listInstances,
-  serviceInstanceSchema,
-  upsertInstances,
-  type ServiceInstance,
-} from '../../../db/service-instances';
+import { identifier, serviceInstanceSchema, type ServiceInstance } from '@tenant-deletion/contract';
+import { WorkerConfigError } from '../../../common/worker-config';
+import { InventoryValidationError, listInstances, upsertInstances } from '../../../db/service-instances';
 import { examples, jsonOption } from '../arguments';
 import type { CliContext } from '../context';
 import { EXIT, usageError } from '../exit-codes';
+import type { Output } from '../output';
+import {
+  readServedTypes,
+  unservedHint,
+  unservedLines,
+  unservedServiceTypes,
+  workerConfigFile,
+  type ServedTypes,
+  type UnservedType,
+} from '../served-service-types';
 
 interface ImportOptions {
   dryRun: boolean;
+  allowUnservedTypes: boolean;
   json?: boolean;
 }
+
+/** The service types checked against the worker config: `unserved` is null when the config could not be read. */
+type TypeCheck =
+  | { file: string; served: ServedTypes; unserved: UnservedType[] }
+  | { file: string; served: null; unserved: null; unreadable: string };
 
 type RowResult = 'inserted' | 'updated' | 'unchanged' | 'invalid' | 'valid';
 
@@ -44,6 +55,11 @@ export function registerInventoryImport(inventory: Command, ctx: CliContext): vo
     .summary('import instances from a JSON file')
     .argument('<file>', 'a JSON array of instances; - reads standard input')
     .option('--dry-run', 'validate and report, writing nothing', false)
+    .option(
+      '--allow-unserved-types',
+      'import rows whose serviceType no worker group lists (a warning instead of a refusal), e.g. before that group is deployed',
+      false,
+    )
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -51,14 +67,27 @@ export function registerInventoryImport(inventory: Command, ctx: CliContext): vo
         ['tdel inventory import instances.json', 'write the rows, reporting each'],
         ['tdel inventory import instances.json --dry-run', 'only validate'],
         ['cat instances.json | tdel inventory import -', 'from standard input'],
+        ['WORKER_CONFIG=prod-workers.json tdel inventory import instances.json', 'check types against that config'],
+        ['tdel inventory import billing.json --allow-unserved-types', 'before the billing workers are deployed'],
       ]) +
         `\nEach row: ${EXAMPLE_ROW}\n` +
         '(dependsOn defaults to [], status to ACTIVE). A row that depends on an instance names one in the file\n' +
-        'or already on record for its tenant. Any invalid row: every problem is reported, nothing is written, exit 2.\n',
+        'or already on record for its tenant. Any invalid row: every problem is reported, nothing is written, exit 2.\n' +
+        '\nA row whose serviceType no group of the worker config lists in its serviceTypes is invalid too: no worker\n' +
+        "polls that type's queue (service-deletion.<type>), so its deletions would wait forever. The worker config\n" +
+        'is the file WORKER_CONFIG names, as for `npm run worker`, else workers/worker-config.json in the repository.\n' +
+        '--allow-unserved-types imports such rows anyway, with a warning on stderr.\n',
     )
     .action(async (file: string, options: ImportOptions) => {
       const rows = await readRows(ctx, file);
-      const { reports, written } = await ctx.withDb((db) => importRows(db, rows, options.dryRun));
+      const types = checkServiceTypes(ctx, rows, options.allowUnservedTypes);
+      const refusedTypes = options.allowUnservedTypes ? [] : (types.unserved ?? []);
+      const unservedProblems = new Map(
+        refusedTypes.flatMap(({ serviceType, rows: indexes }) =>
+          indexes.map((index) => [index, `serviceType: ${serviceType} is in no worker group's serviceTypes`] as const),
+        ),
+      );
+      const { reports, written } = await ctx.withDb((db) => importRows(db, rows, options.dryRun, unservedProblems));
       const invalid = reports.filter((report) => report.result === 'invalid');
       const count = (result: RowResult) => reports.filter((report) => report.result === result).length;
       const summary = {
@@ -73,7 +102,16 @@ export function registerInventoryImport(inventory: Command, ctx: CliContext): vo
 
       const { out } = ctx;
       if (options.json) {
-        out.json({ file, written, dryRun: options.dryRun, summary, rows: reports });
+        reportTypes(out, types, rows, options.allowUnservedTypes);
+        out.json({
+          file,
+          written,
+          dryRun: options.dryRun,
+          summary,
+          rows: reports,
+          workerConfig: types.file,
+          unservedServiceTypes: types.unserved,
+        });
         return;
       }
       const would = written ? '' : 'would be ';
@@ -103,7 +141,10 @@ export function registerInventoryImport(inventory: Command, ctx: CliContext): vo
         out.line(
           `${out.c.red('refused')}: ${invalid.length} of ${reports.length} row(s) invalid (rows ${invalid.map((r) => r.index).join(', ')}); nothing was written`,
         );
-        out.note(`fix the rows above and import again; each row: ${EXAMPLE_ROW}`);
+        const otherwise = invalid.some(
+          (report) => report.problems.length > (unservedProblems.has(report.index) ? 1 : 0),
+        );
+        if (otherwise) out.note(`fix the rows above and import again; each row: ${EXAMPLE_ROW}`);
       } else if (!written) {
         out.line(
           `valid: ${reports.length} row(s) for ${summary.tenants} tenant(s) would be written ` +
@@ -115,7 +156,52 @@ export function registerInventoryImport(inventory: Command, ctx: CliContext): vo
             `${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged`,
         );
       }
+      reportTypes(out, types, rows, options.allowUnservedTypes);
     });
+}
+
+/**
+ * The rows' service types against the worker config. An unreadable config refuses the import (exit 2) unless
+ * unserved types are allowed, when the import goes on unchecked.
+ */
+function checkServiceTypes(ctx: CliContext, rows: unknown[], allowUnserved: boolean): TypeCheck {
+  const file = workerConfigFile(ctx.env);
+  try {
+    const served = readServedTypes(file);
+    return { file, served, unserved: unservedServiceTypes(rows, served.served) };
+  } catch (error) {
+    if (!(error instanceof WorkerConfigError)) throw error;
+    if (allowUnserved) return { file, served: null, unserved: null, unreadable: error.message };
+    throw usageError(
+      `cannot check the rows' service types against the worker config: ${error.message}`,
+      'point WORKER_CONFIG at the worker config the workers run with, or pass --allow-unserved-types to import unchecked',
+    );
+  }
+}
+
+/** On stderr, so that stdout keeps the table or the one JSON document: the unserved types, refused or allowed. */
+function reportTypes(out: Output, types: TypeCheck, rows: unknown[], allowUnserved: boolean): void {
+  if (types.served === null) {
+    out.warn(`service types not checked (--allow-unserved-types): ${types.unreadable}`);
+    return;
+  }
+  const { unserved } = types;
+  if (unserved.length === 0) return;
+  const [one, names] = [unserved.length === 1, unserved.map((type) => type.serviceType).join(', ')];
+  const which = `no worker group in ${types.file} lists service type${one ? '' : 's'} ${names}`;
+  const lines = unservedLines(unserved, rows).join('\n');
+  if (allowUnserved) {
+    out.warn(
+      `${which}, allowed by --allow-unserved-types: ${one ? 'its' : 'their'} instances' deletions will wait ` +
+        `until a group lists ${one ? 'it' : 'them'} and that group's workers run:\n${lines}`,
+    );
+    return;
+  }
+  out.error(
+    `${which}: no worker polls ${one ? 'its queue' : 'their queues'}, so ${one ? 'its' : 'their'} instances' ` +
+      `deletions would wait forever; nothing was written:\n${lines}`,
+    unservedHint(types.served),
+  );
 }
 
 async function readRows(ctx: CliContext, file: string): Promise<unknown[]> {
@@ -181,8 +267,10 @@ async function importRows(
   pool: pg.Pool,
   rows: unknown[],
   dryRun: boolean,
+  unservedProblems: ReadonlyMap<number, string>,
 ): Promise<{ reports: RowReport[]; written: boolean }> {
   const reports: RowReport[] = rows.map((row, index) => ({ index, ...rowProblems(row), result: 'valid' as RowResult }));
+  for (const [index, problem] of unservedProblems) reports[index].problems.push(problem);
   for (const report of reports) {
     if (report.problems.length > 0 && report.tenantId === null) {
       // Without a tenant the batch checks cannot run: report what the row itself gets wrong.

@@ -1,9 +1,8 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command } from 'commander';
-import { WORKFLOW_TYPES } from '../../../common/contract';
-import type { DeletionStatus } from '../../../common/deletion-outcome';
+import { WORKFLOW_TYPES, type DeletionStatus } from '@tenant-deletion/contract';
 import { atRiskFrom, AT_RISK_DAYS, type DeadlineStanding } from '../../../common/gdpr-deadline';
-import { DELETION_STATUS, GDPR_MODE, TENANT_ID } from '../../../workflows/search-attributes';
+import { DELETION_STATUS, GDPR_MODE, TENANT_ID } from '@tenant-deletion/client/search-attributes';
 import { examples, jsonOption, positiveIntegerParser, statusOption } from '../arguments';
 import type { CliContext } from '../context';
 import { dueDate } from '../due-date';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Command } from 'commander';
 import { MissingSecretError, resolveServiceTokenSecret } from '../../../common/service-token-secret';
-import { FAILURE_TYPES } from '../../../activities/service-failures';
-import { ServiceClient } from '../../../activities/service-client';
-import { listInstances, type ServiceInstance } from '../../../db/service-instances';
+import { FAILURE_TYPES, type ServiceInstance } from '@tenant-deletion/contract';
+import { ServiceCallError, ServiceClient } from '@tenant-deletion/contract/service-client';
+import { listInstances } from '../../../db/service-instances';
 import { examples, jsonOption, parseIdentifier, positiveIntegerParser, tenantArgument } from '../arguments';
 import type { CliContext } from '../context';
 import { EXIT, notFoundError, usageError } from '../exit-codes';
@@ -161,7 +160,7 @@ async function previewOne(
     });
     return { ...base, counts, total, error: null, errorType: null };
   } catch (error) {
-    const type = error instanceof ApplicationFailure ? (error.type ?? null) : null;
+    const type = error instanceof ServiceCallError ? error.type : null;
     return { ...base, counts: null, total: null, error: (error as Error).message, errorType: type };
   }
 }

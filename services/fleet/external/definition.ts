@@ -1,4 +1,4 @@
-import type { DeletableServiceDefinition } from '../../kit/service-definition';
+import type { DeletableServiceDefinition } from '@tenant-deletion/kit';
 
 export const definition: DeletableServiceDefinition = {
   serviceType: 'external',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mintServiceToken } from '../../../common/service-token';
-import { REGISTRY } from '../topology';
+import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { REGISTRY } from '@tenant-deletion/example-registry';
 import { CITIES, STREETS } from './fake-values';
 
 /**
@@ -48,11 +48,17 @@ export function tenantRecord(tenantId: string) {
   };
 }
 
-export async function createRegistryTenant(registryUrl: string, secret: string, tenantId: string): Promise<void> {
+/** `recreate` re-creates a tenant the registry has deleted (`POST /tenants?force=true`), which it refuses otherwise. */
+export async function createRegistryTenant(
+  registryUrl: string,
+  secret: string,
+  tenantId: string,
+  { recreate = false }: { recreate?: boolean } = {},
+): Promise<void> {
   const token = await mintServiceToken(secret, { audience: REGISTRY.serviceType, subject: 'fleet-seeder' });
   let response: Response;
   try {
-    response = await fetch(`${registryUrl}/tenants`, {
+    response = await fetch(`${registryUrl}/tenants${recreate ? '?force=true' : ''}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(tenantRecord(tenantId)),
@@ -64,6 +70,9 @@ export async function createRegistryTenant(registryUrl: string, secret: string, 
   }
   if (response.status !== 200 && response.status !== 201) {
     const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-    throw new RegistryRefusedError(tenantId, response.status, body?.error?.message ?? 'no reason given');
+    const reason = body?.error?.message ?? 'no reason given';
+    // The seed CLI's way to say force=true.
+    const hint = response.status === 409 ? ' (fleet:seed: pass --recreate to re-create it on purpose)' : '';
+    throw new RegistryRefusedError(tenantId, response.status, `${reason}${hint}`);
   }
 }

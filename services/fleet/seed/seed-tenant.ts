@@ -1,9 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { identifier } from '../../../common/identifiers';
-import { ensureDatabase } from '../../../db/database';
-import { migrate } from '../../../db/migrate';
-import { upsertInstances } from '../../../db/service-instances';
+import { identifier, type ServiceInstance } from '@tenant-deletion/contract';
 import { prepareInstanceDatabase } from '../fleet-databases';
 import { fleetFileRoot } from '../fleet-files';
 import type { FleetInstance } from '../topology';
@@ -19,16 +15,25 @@ import { seedInstance } from './seed-instance';
  * tenant again adds another `records` rows beside the first ones (new ids), never replacing them.
  */
 
+/** Writes a tenant's instances to the orchestrator's inventory, by whatever path the orchestrator offers. */
+export type InventoryWriter = (tenantId: string, instances: ServiceInstance[]) => Promise<void>;
+
 export interface SeedTenantOptions {
   tenantId: string;
   /** Rows in all tables of all instances together, approximately. */
   records: number;
-  /** The orchestrator's database (the inventory); every instance's database is on the same server. */
+  /** Every instance's database is created on this URL's server (the orchestrator's, in the local stack). */
   databaseUrl: string;
-  /** Creates the tenant in the registry first; left out, the registry is not asked. */
-  registry?: { url: string; secret: string };
-  /** Writes the tenant's instances to `service_instances` (default true). */
-  registerInstances?: boolean;
+  /**
+   * Creates the tenant in the registry first; left out, the registry is not asked. A deleted tenant is re-created
+   * only with `recreate` (the registry refuses it otherwise).
+   */
+  registry?: { url: string; secret: string; recreate?: boolean };
+  /**
+   * Records the tenant's instances (ACTIVE) in the orchestrator's inventory; left out, none are recorded. The
+   * orchestrator's side supplies it (db/service-instances' inventoryWriter): the fleet knows nothing of its tables.
+   */
+  inventory?: InventoryWriter;
   instances?: readonly FleetInstance[];
   /** Base URLs recorded in the inventory, by instance id; the topology's by default (a test fleet may listen elsewhere). */
   baseUrls?: Readonly<Record<string, string>>;
@@ -87,7 +92,10 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedTenant
   const split = splitRecords(records, instances);
 
   // First, as it is the step most likely to fail (the fleet not running), before anything is written.
-  if (options.registry) await createRegistryTenant(options.registry.url, options.registry.secret, tenantId);
+  if (options.registry) {
+    const { url, secret, recreate = false } = options.registry;
+    await createRegistryTenant(url, secret, tenantId, { recreate });
+  }
 
   const results = await mapWithLimit(instances, options.concurrency ?? 4, async (instance) =>
     seedInstance({
@@ -100,7 +108,7 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedTenant
     }),
   );
 
-  if (options.registerInstances ?? true) await registerInstances(options, instances);
+  if (options.inventory) await registerInstances(options.inventory, options, instances);
 
   return {
     tenantId,
@@ -113,24 +121,19 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedTenant
 }
 
 /** The tenant's instances, ACTIVE (again, after an earlier deletion: it has data now), in the orchestrator's inventory. */
-async function registerInstances(options: SeedTenantOptions, instances: readonly FleetInstance[]): Promise<void> {
-  await ensureDatabase(options.databaseUrl);
-  await migrate(options.databaseUrl);
-  const db = new pg.Client({ connectionString: options.databaseUrl });
-  await db.connect();
-  try {
-    await upsertInstances(
-      db,
-      options.tenantId,
-      instances.map((instance) => ({
-        serviceInstanceId: instance.serviceInstanceId,
-        serviceType: instance.serviceType,
-        baseUrl: options.baseUrls?.[instance.serviceInstanceId] ?? baseUrl(instance),
-        dependsOn: instance.dependsOn.filter((id) => instances.some((other) => other.serviceInstanceId === id)),
-        status: 'ACTIVE',
-      })),
-    );
-  } finally {
-    await db.end();
-  }
+function registerInstances(
+  inventory: InventoryWriter,
+  options: SeedTenantOptions,
+  instances: readonly FleetInstance[],
+): Promise<void> {
+  return inventory(
+    options.tenantId,
+    instances.map((instance) => ({
+      serviceInstanceId: instance.serviceInstanceId,
+      serviceType: instance.serviceType,
+      baseUrl: options.baseUrls?.[instance.serviceInstanceId] ?? baseUrl(instance),
+      dependsOn: instance.dependsOn.filter((id) => instances.some((other) => other.serviceInstanceId === id)),
+      status: 'ACTIVE',
+    })),
+  );
 }

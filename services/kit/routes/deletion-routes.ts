@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type pg from 'pg';
+import type { DeletionAcceptedBody } from '@tenant-deletion/contract';
 import type { Answer } from '../answer';
 import { sendAnswer } from '../answer';
 import { KitHttpError } from '../api-errors';
@@ -62,7 +63,7 @@ export function deletionRoutes(deps: DeletionRouteDeps): FastifyPluginAsync {
               job_id: outcome.runId,
               status: 'running',
               location,
-            },
+            } satisfies DeletionAcceptedBody,
           };
         },
       );

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { DeletionRunningBody } from '@tenant-deletion/contract';
 import { KitHttpError } from '../api-errors';
 import type { DeletionCoordinator } from '../deletion-coordinator';
 
@@ -35,7 +36,7 @@ export function jobRoutes(deps: JobRouteDeps): FastifyPluginAsync {
             deleted_counts: answer.run.deletedCounts,
             started_at: answer.run.startedAt.toISOString(),
             updated_at: answer.run.updatedAt.toISOString(),
-          });
+          } satisfies DeletionRunningBody);
       }
     });
   };

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { identifier } from '../../../common/identifiers';
+import { identifier } from '@tenant-deletion/contract';
 import { KitHttpError, sendError } from '../api-errors';
 import type { FaultInjector } from '../faults';
 

@@ -3,6 +3,8 @@ import pg from 'pg';
 import { z } from 'zod';
 import { sendAnswer } from '../answer';
 import { describeIssues, KitHttpError } from '../api-errors';
+import type { TableLocation } from '../catalog';
+import { qualifiedName } from '../deletion-statements';
 import type { IdempotencyStore } from '../idempotency';
 import { answerOnce } from '../idempotency';
 
@@ -16,7 +18,8 @@ export const auditEventSchema = z.object({ action: z.string().trim().min(1).max(
 
 export interface WriteRouteDeps {
   db: pg.Pool;
-  auditTable: string;
+  /** Where audit events go (the coverage guard checked it exists, with the columns needed). */
+  auditTable: TableLocation;
   tenantColumn: string;
   idempotency: IdempotencyStore;
   isSuspended?: (tenantId: string) => Promise<boolean>;
@@ -24,7 +27,7 @@ export interface WriteRouteDeps {
 
 export function writeRoutes(deps: WriteRouteDeps): FastifyPluginAsync {
   const insert =
-    `INSERT INTO ${pg.escapeIdentifier(deps.auditTable)} (${pg.escapeIdentifier(deps.tenantColumn)}, action, created_at) ` +
+    `INSERT INTO ${qualifiedName(deps.auditTable)} (${pg.escapeIdentifier(deps.tenantColumn)}, action, created_at) ` +
     'VALUES ($1, $2, now()) RETURNING created_at';
 
   return async (app) => {

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { identifier, isoTimestamp } from './identifiers';
+
+/**
+ * The tenant registry's HTTP answers, as the orchestrator reads them (suspend before deleting, delete and erase
+ * when finalizing). The records' own fields (names, e-mails, addresses) are PII and never appear in them.
+ */
+
+export const TENANT_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETED'] as const;
+export const tenantStatus = z.enum(TENANT_STATUSES);
+export type TenantStatus = z.infer<typeof tenantStatus>;
+
+/** POST /tenants: `recreated` when a DELETED tenant came back through `force=true`. */
+export const tenantSavedSchema = z.object({
+  tenant_id: identifier,
+  status: tenantStatus,
+  created_at: isoTimestamp,
+  recreated: z.boolean(),
+});
+export type TenantSaved = z.infer<typeof tenantSavedSchema>;
+
+/** GET /tenants/{tenantId}: `suspended` is true for SUSPENDED and DELETED alike (neither takes writes). */
+export const tenantStateSchema = z.object({
+  tenant_id: identifier,
+  status: tenantStatus,
+  suspended: z.boolean(),
+  created_at: isoTimestamp,
+});
+export type TenantStateBody = z.infer<typeof tenantStateSchema>;
+
+/** suspend and resume: the state reached and when it was first reached, so that repeats answer the same. */
+export const tenantTransitionSchema = z.object({
+  tenant_id: identifier,
+  status: tenantStatus,
+  timestamp: isoTimestamp,
+});
+export type TenantTransitionBody = z.infer<typeof tenantTransitionSchema>;
+
+/** DELETE /tenants/{tenantId}: the record is gone (a tombstone stays); `pii_erased` says whether its PII went too. */
+export const tenantErasedSchema = z.object({
+  tenant_id: identifier,
+  erased: z.literal(true),
+  pii_erased: z.boolean(),
+  timestamp: isoTimestamp,
+});
+export type TenantErased = z.infer<typeof tenantErasedSchema>;

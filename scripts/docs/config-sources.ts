@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import { bridgeConfigSchema } from '../../client/bridge/bridge-config';
+import { codecServerConfigSchema } from '../../client/codec-server/codec-server-config';
+import { codecEnvSchema } from '../../common/codec-keys';
+import { configSchema } from '../../common/config';
+import { workerConfigSchema } from '../../common/worker-config';
+
+/** One zod schema that a program reads its settings through, and how docs/configuration.md introduces it. */
+export interface ConfigSource {
+  title: string;
+  /** Where the schema lives, so a reader (and an error) can find it. */
+  file: string;
+  intro: string;
+  /** Environment variables are named as they are; file keys by their dotted path. */
+  kind: 'environment' | 'file';
+  schema: z.ZodType;
+}
+
+export const CONFIG_SOURCES: readonly ConfigSource[] = [
+  {
+    title: 'Every program',
+    file: 'common/config.ts',
+    intro: 'Read by the workers, the bridge, `tdel`, the demo, the benchmarks and the test harnesses.',
+    kind: 'environment',
+    schema: configSchema,
+  },
+  {
+    title: 'Payload encryption',
+    file: 'common/codec-keys.ts',
+    intro: 'Read by every program that talks to Temporal, and by the codec server.',
+    kind: 'environment',
+    schema: codecEnvSchema,
+  },
+  {
+    title: 'The Kafka bridge',
+    file: 'client/bridge/bridge-config.ts',
+    intro: '`npm run bridge`, besides the variables every program reads.',
+    kind: 'environment',
+    schema: bridgeConfigSchema,
+  },
+  {
+    title: 'The codec server',
+    file: 'client/codec-server/codec-server-config.ts',
+    intro: '`npm run codec-server`; its command-line options override these.',
+    kind: 'environment',
+    schema: codecServerConfigSchema,
+  },
+  {
+    title: 'Worker config file',
+    file: 'common/worker-config.ts',
+    intro:
+      'The JSON file `npm run worker` reads: `workers/worker-config.json`, or the one `WORKER_CONFIG` or ' +
+      '`--config` names. A key left out takes its default.',
+    kind: 'file',
+    schema: workerConfigSchema,
+  },
+];
