@@ -44,3 +44,24 @@ export const tenantErasedSchema = z.object({
   timestamp: isoTimestamp,
 });
 export type TenantErased = z.infer<typeof tenantErasedSchema>;
+
+/** A person's role in a tenant, kept by the registry: exactly one owner at a time, any number of admins and members. */
+export const TENANT_ROLES = ['owner', 'admin', 'member'] as const;
+export const tenantRole = z.enum(TENANT_ROLES);
+export type TenantRole = z.infer<typeof tenantRole>;
+
+/** One member of a tenant: a user id (an identity token's subject, never an e-mail) and a role. */
+export const tenantMemberSchema = z.object({
+  user_id: identifier,
+  role: tenantRole,
+  added_at: isoTimestamp,
+});
+export type TenantMember = z.infer<typeof tenantMemberSchema>;
+
+/** GET /tenants/{tenantId}/members: a DELETED tenant has none left (they go with its PII). */
+export const tenantMembersSchema = z.object({
+  tenant_id: identifier,
+  status: tenantStatus,
+  members: z.array(tenantMemberSchema),
+});
+export type TenantMembersBody = z.infer<typeof tenantMembersSchema>;
