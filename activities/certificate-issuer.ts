@@ -32,9 +32,11 @@ export function certificateDraft(input: FinalizeInput, registry: RegistryErasure
     startedAt: input.startedAt,
     finishedAt: finishedAt.toISOString(),
     requests: input.requests
-      .map(({ requestId, requestedBy, gdprMode, wholeTenant, reason }) => ({
+      .map(({ requestId, requestedBy, approvedBy, gdprMode, wholeTenant, reason }) => ({
         requestId,
         requestedBy,
+        // Only when the request was held: a certificate states no approval that did not happen.
+        ...(approvedBy ? { approvedBy } : {}),
         gdprMode,
         wholeTenant,
         reason,

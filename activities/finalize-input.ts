@@ -13,6 +13,8 @@ export interface FinalizeInput {
   requests: {
     requestId: string;
     requestedBy: string;
+    /** The operator who released the request held for approval; absent when it was not held (or from an older run). */
+    approvedBy?: string;
     gdprMode: boolean;
     reason: string | null;
     wholeTenant: boolean;

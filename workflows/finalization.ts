@@ -20,9 +20,11 @@ export async function finalizeIfDone(state: TenantState): Promise<void> {
       gdprMode: completed.some((request) => request.gdprMode),
       deleteTenantRecord: completed.some((request) => request.wholeTenant),
       runKey: `${workflowInfo().firstExecutionRunId}:${state.finalizations + 1}`,
-      requests: completed.map(({ requestId, requestedBy, gdprMode, statedReason, wholeTenant }) => ({
+      requests: completed.map(({ requestId, requestedBy, approvedBy, gdprMode, statedReason, wholeTenant }) => ({
         requestId,
         requestedBy,
+        // An activity's input is not replayed against history, so adding it needs no patch.
+        ...(approvedBy ? { approvedBy } : {}),
         gdprMode,
         reason: statedReason,
         wholeTenant,

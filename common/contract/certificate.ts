@@ -45,13 +45,24 @@ export const certifiedRegistrySchema = z
     },
   );
 
-export const certifiedRequestSchema = z.strictObject({
-  requestId,
-  requestedBy: identifier,
-  gdprMode: z.boolean(),
-  wholeTenant: z.boolean(),
-  reason: z.string().max(200).nullable(),
-});
+/**
+ * `requestedBy` is the subject of the verified token the request came with (the deletion API, a signed Kafka
+ * envelope, `tdel`'s token), never a name the sender wrote. `approvedBy` is the operator who released a request held
+ * for approval (four eyes: never its requester); it is absent when the request was not held, and from certificates
+ * issued before the field existed, which verify as before (the field is part of the signed body when present).
+ */
+export const certifiedRequestSchema = z
+  .strictObject({
+    requestId,
+    requestedBy: identifier,
+    approvedBy: identifier.optional(),
+    gdprMode: z.boolean(),
+    wholeTenant: z.boolean(),
+    reason: z.string().max(200).nullable(),
+  })
+  .refine(({ requestedBy, approvedBy }) => approvedBy !== requestedBy, {
+    error: 'approvedBy must differ from requestedBy: a request is approved by a second person',
+  });
 
 export const certifiedInstanceSchema = z.strictObject({
   serviceType,

@@ -275,3 +275,39 @@ describe('the registry statement (body.registry)', () => {
     expect(failed(report)).toEqual(['body hash', 'signature']);
   });
 });
+
+describe('the requester and the approver (body.requests[])', () => {
+  const withRequest = (request: object) => ({
+    ...body(1, GENESIS_HASH),
+    requests: [{ ...body(1, GENESIS_HASH).requests[0], ...request }],
+  });
+
+  it('names the approver of a held request, sealed with the rest of the body', () => {
+    const approved = withRequest({ requestedBy: 'owner-1', approvedBy: 'operator-2' });
+    const sealed = sealCertificate(certificateBodySchema.parse(approved), signer);
+    expect(sealed.body.requests[0]).toMatchObject({ requestedBy: 'owner-1', approvedBy: 'operator-2' });
+    expect(verifyCertificate(document(sealed), signer.publicKey).valid).toBe(true);
+
+    // Whoever edits the approver (or removes it, or names the requester instead) breaks hash and signature.
+    for (const edit of [{ approvedBy: 'mallory' }, { approvedBy: undefined }]) {
+      const forged = JSON.parse(JSON.stringify(document(sealed)));
+      Object.assign(forged.body.requests[0], edit);
+      if (edit.approvedBy === undefined) delete forged.body.requests[0].approvedBy;
+      expect(failed(verifyCertificate(forged, signer.publicKey))).toEqual(['body hash', 'signature']);
+    }
+  });
+
+  it('still accepts a certificate issued before approvedBy existed', () => {
+    const older = body(1, GENESIS_HASH);
+    expect('approvedBy' in older.requests[0]).toBe(false);
+    const sealed = sealCertificate(older, signer);
+    expect(verifyCertificate(document(sealed), signer.publicKey).valid).toBe(true);
+  });
+
+  it('refuses a requester who approved their own request, and an approver that is not an id', () => {
+    expect(() => certificateBodySchema.parse(withRequest({ requestedBy: 'op-1', approvedBy: 'op-1' }))).toThrow(
+      /approvedBy must differ from requestedBy/,
+    );
+    expect(() => certificateBodySchema.parse(withRequest({ approvedBy: 'Jane Doe <jane@example.com>' }))).toThrow();
+  });
+});

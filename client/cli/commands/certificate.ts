@@ -302,10 +302,12 @@ function renderCertificate(out: Output, certificate: DeletionCertificate): strin
     ...facts.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
     '',
     out.table(
-      ['REQUEST', 'REQUESTED BY', 'SCOPE', 'GDPR', 'REASON'],
+      ['REQUEST', 'REQUESTED BY', 'APPROVED BY', 'SCOPE', 'GDPR', 'REASON'],
       body.requests.map((request) => [
         request.requestId,
         request.requestedBy,
+        // Absent when the request was not held for approval (and from certificates older than the field).
+        request.approvedBy ?? '-',
         request.wholeTenant ? 'whole tenant' : 'instances',
         yesNo(request.gdprMode),
         request.reason ?? '-',
