@@ -5,8 +5,9 @@ import pg from 'pg';
 import pino from 'pino';
 import { z } from 'zod';
 import { identifier } from '@tenant-deletion/contract';
+import type { ServiceTokenVerifier } from '@tenant-deletion/contract/service-token';
 import { describeIssues, isDatabaseUnavailable, KitHttpError, sendError } from './api-errors';
-import { requireServiceToken } from './auth';
+import { requireDeclaredScope, requireServiceToken } from './auth';
 import { readCatalog, type SchemaCatalog } from './catalog';
 import { checkCoverage } from './coverage-guard';
 import { DeletionCoordinator } from './deletion-coordinator';
@@ -47,8 +48,12 @@ export interface KitOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
-  /** The HS256 service-token secret; tokens must name the serviceType as audience. */
-  secret: string;
+  /**
+   * Verifies the bearer token of every request (`serviceTokenVerifier(tokenAuthorities([...]))` from
+   * `@tenant-deletion/contract/service-token`): tokens must name the serviceType as audience and carry the route's
+   * scope (preview, delete and its poll, legal-hold:admin, kit:faults).
+   */
+  tokens: ServiceTokenVerifier;
   /**
    * Where the paths of `files` entries live, each tenant's under `<fileRoot>/<tenantId>/`; created when
    * missing; a path leading out of the tenant's directory is refused.
@@ -120,13 +125,13 @@ export async function startDeletableService(options: KitOptions): Promise<Runnin
       lockWaitMs: LOCK_WAIT_MS,
     });
 
-    app = createApp(logger, options.secret, definition.serviceType);
+    app = createApp(logger, options.tokens, definition.serviceType);
     const deps = { db, serviceName: definition.serviceType, basePath, counter, coordinator, idempotency };
     await app.register(
       async (api) => {
         api.addHook('preValidation', rejectInvalidIds);
-        await api.register(adminRoutes({ holds, requests }));
-        if (faults) await api.register(faultRoutes(faults));
+        await api.register(adminRoutes({ holds }));
+        if (faults) await api.register(faultRoutes({ faults, requests }));
         await api.register(async (tenantApi) => {
           tenantApi.addHook('onRequest', async (request) => requests.record(request.method, request.url));
           if (faults) tenantApi.addHook('preHandler', injectFaults(faults));
@@ -203,7 +208,7 @@ function traceIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && identifier.safeParse(header).success ? header : randomUUID();
 }
 
-function createApp(logger: pino.Logger, secret: string, serviceType: string) {
+function createApp(logger: pino.Logger, tokens: ServiceTokenVerifier, serviceType: string) {
   const app = Fastify({
     loggerInstance: logger,
     genReqId: (request) => traceIdOf(request.headers['x-trace-id']),
@@ -218,7 +223,8 @@ function createApp(logger: pino.Logger, secret: string, serviceType: string) {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-trace-id', request.id);
   });
-  app.addHook('onRequest', requireServiceToken(secret, serviceType));
+  app.addHook('onRoute', requireDeclaredScope);
+  app.addHook('onRequest', requireServiceToken(tokens, serviceType));
 
   // Callers often send `content-type: application/json` on a bodiless DELETE; that must not fail.
   const jsonParser = app.getDefaultJsonParser('error', 'error');
@@ -266,7 +272,7 @@ function createApp(logger: pino.Logger, secret: string, serviceType: string) {
     sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url}`),
   );
 
-  app.get('/healthz', async () => ({ status: 'ok', service: serviceType }));
+  app.get('/healthz', { config: { scope: 'public' } }, async () => ({ status: 'ok', service: serviceType }));
   return app;
 }
 

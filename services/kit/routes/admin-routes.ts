@@ -3,13 +3,11 @@ import type { LegalHoldLifted, LegalHoldState } from '@tenant-deletion/contract'
 import { describeIssues, KitHttpError } from '../api-errors';
 import type { LegalHold, LegalHolds } from '../legal-holds';
 import { legalHoldBodySchema } from '../legal-holds';
-import type { RequestCounts } from '../request-counts';
 
 /** What an admin sets on a running service, legal holds, and what it received. */
 
 export interface AdminRouteDeps {
   holds: LegalHolds;
-  requests: RequestCounts;
 }
 
 type TenantRequest = { Params: { tenantId: string } };
@@ -20,12 +18,13 @@ function heldState(hold: LegalHold): LegalHoldState {
 
 export function adminRoutes(deps: AdminRouteDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get<TenantRequest>('/admin/legal-holds/:tenantId', async (request): Promise<LegalHoldState> => {
+    const config = { scope: 'legal-hold:admin' } as const;
+    app.get<TenantRequest>('/admin/legal-holds/:tenantId', { config }, async (request): Promise<LegalHoldState> => {
       const hold = await deps.holds.find(request.params.tenantId);
       return hold ? heldState(hold) : { tenant_id: request.params.tenantId, held: false };
     });
 
-    app.put<TenantRequest>('/admin/legal-holds/:tenantId', async (request): Promise<LegalHoldState> => {
+    app.put<TenantRequest>('/admin/legal-holds/:tenantId', { config }, async (request): Promise<LegalHoldState> => {
       const body = legalHoldBodySchema.safeParse(request.body);
       if (!body.success) throw new KitHttpError(400, 'INVALID_REQUEST', describeIssues(body.error));
       const hold = await deps.holds.place(request.params.tenantId, body.data.reason);
@@ -33,12 +32,11 @@ export function adminRoutes(deps: AdminRouteDeps): FastifyPluginAsync {
       return heldState(hold);
     });
 
-    app.delete<TenantRequest>('/admin/legal-holds/:tenantId', async (request): Promise<LegalHoldLifted> => {
+    app.delete<TenantRequest>('/admin/legal-holds/:tenantId', { config }, async (request): Promise<LegalHoldLifted> => {
       const lifted = await deps.holds.lift(request.params.tenantId);
       if (lifted) request.log.info({ tenantId: request.params.tenantId }, 'legal hold lifted');
       return { tenant_id: request.params.tenantId, held: false, lifted };
     });
 
-    app.get('/admin/request-counts', async () => ({ counts: deps.requests.snapshot() }));
   };
 }

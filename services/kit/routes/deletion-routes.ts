@@ -31,43 +31,51 @@ export function jobLocation(request: FastifyRequest, basePath: string, jobId: st
 
 export function deletionRoutes(deps: DeletionRouteDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get<TenantRequest>('/tenant/:tenantId/deletion-preview', async (request) => {
-      const { tenantId } = request.params;
-      const client = await deps.db.connect();
-      try {
-        const { counts } = await deps.counter.count(client, tenantId);
-        return previewBody(deps.serviceName, tenantId, counts);
-      } finally {
-        client.release();
-      }
-    });
+    app.get<TenantRequest>(
+      '/tenant/:tenantId/deletion-preview',
+      { config: { scope: 'tenant-data:preview' } },
+      async (request) => {
+        const { tenantId } = request.params;
+        const client = await deps.db.connect();
+        try {
+          const { counts } = await deps.counter.count(client, tenantId);
+          return previewBody(deps.serviceName, tenantId, counts);
+        } finally {
+          client.release();
+        }
+      },
+    );
 
-    app.delete<TenantRequest>('/tenant/:tenantId', async (request, reply) => {
-      const { tenantId } = request.params;
-      const answer = await answerOnce(
-        deps.idempotency,
-        request.headers['idempotency-key'],
-        tenantId,
-        'delete-tenant',
-        async (): Promise<Answer> => {
-          const outcome = await deps.coordinator.requestDeletion(tenantId, request.log);
-          if (outcome.kind === 'held') throw new KitHttpError(409, 'LEGAL_HOLD', outcome.message);
-          if (outcome.kind === 'done') return { status: 200, body: outcome.body };
-          const location = jobLocation(request, deps.basePath, outcome.runId);
-          return {
-            status: 202,
-            headers: { location },
-            body: {
-              tenant_id: tenantId,
-              service_name: deps.serviceName,
-              job_id: outcome.runId,
-              status: 'running',
-              location,
-            } satisfies DeletionAcceptedBody,
-          };
-        },
-      );
-      return sendAnswer(reply, answer);
-    });
+    app.delete<TenantRequest>(
+      '/tenant/:tenantId',
+      { config: { scope: 'tenant-data:delete' } },
+      async (request, reply) => {
+        const { tenantId } = request.params;
+        const answer = await answerOnce(
+          deps.idempotency,
+          request.headers['idempotency-key'],
+          tenantId,
+          'delete-tenant',
+          async (): Promise<Answer> => {
+            const outcome = await deps.coordinator.requestDeletion(tenantId, request.log);
+            if (outcome.kind === 'held') throw new KitHttpError(409, 'LEGAL_HOLD', outcome.message);
+            if (outcome.kind === 'done') return { status: 200, body: outcome.body };
+            const location = jobLocation(request, deps.basePath, outcome.runId);
+            return {
+              status: 202,
+              headers: { location },
+              body: {
+                tenant_id: tenantId,
+                service_name: deps.serviceName,
+                job_id: outcome.runId,
+                status: 'running',
+                location,
+              } satisfies DeletionAcceptedBody,
+            };
+          },
+        );
+        return sendAnswer(reply, answer);
+      },
+    );
   };
 }

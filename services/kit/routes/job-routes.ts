@@ -12,32 +12,36 @@ export interface JobRouteDeps {
 
 export function jobRoutes(deps: JobRouteDeps): FastifyPluginAsync {
   return async (app) => {
-    app.get<{ Params: { jobId: string } }>('/deletions/:jobId', async (request, reply) => {
-      const { jobId } = request.params;
-      const answer = await deps.coordinator.poll(jobId, request.log);
-      if (!answer) throw new KitHttpError(404, 'NOT_FOUND', `no deletion job ${jobId} in this service`);
-      switch (answer.kind) {
-        case 'done':
-          return reply.code(200).send(answer.body);
-        case 'held':
-          throw new KitHttpError(409, 'LEGAL_HOLD', answer.message);
-        case 'failed':
-          throw new KitHttpError(
-            500,
-            'DELETION_FAILED',
-            `the deletion job failed: ${answer.message}; polling again retries it`,
-          );
-        case 'running':
-          return reply.code(202).send({
-            status: 'running',
-            job_id: answer.run.runId,
-            tenant_id: answer.run.tenantId,
-            service_name: deps.serviceName,
-            deleted_counts: answer.run.deletedCounts,
-            started_at: answer.run.startedAt.toISOString(),
-            updated_at: answer.run.updatedAt.toISOString(),
-          } satisfies DeletionRunningBody);
-      }
-    });
+    app.get<{ Params: { jobId: string } }>(
+      '/deletions/:jobId',
+      { config: { scope: 'tenant-data:delete' } },
+      async (request, reply) => {
+        const { jobId } = request.params;
+        const answer = await deps.coordinator.poll(jobId, request.log);
+        if (!answer) throw new KitHttpError(404, 'NOT_FOUND', `no deletion job ${jobId} in this service`);
+        switch (answer.kind) {
+          case 'done':
+            return reply.code(200).send(answer.body);
+          case 'held':
+            throw new KitHttpError(409, 'LEGAL_HOLD', answer.message);
+          case 'failed':
+            throw new KitHttpError(
+              500,
+              'DELETION_FAILED',
+              `the deletion job failed: ${answer.message}; polling again retries it`,
+            );
+          case 'running':
+            return reply.code(202).send({
+              status: 'running',
+              job_id: answer.run.runId,
+              tenant_id: answer.run.tenantId,
+              service_name: deps.serviceName,
+              deleted_counts: answer.run.deletedCounts,
+              started_at: answer.run.startedAt.toISOString(),
+              updated_at: answer.run.updatedAt.toISOString(),
+            } satisfies DeletionRunningBody);
+        }
+      },
+    );
   };
 }

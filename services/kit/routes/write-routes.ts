@@ -31,26 +31,30 @@ export function writeRoutes(deps: WriteRouteDeps): FastifyPluginAsync {
     'VALUES ($1, $2, now()) RETURNING created_at';
 
   return async (app) => {
-    app.post<{ Params: { tenantId: string } }>('/tenant/:tenantId/audit-events', async (request, reply) => {
-      const { tenantId } = request.params;
-      const body = auditEventSchema.safeParse(request.body);
-      if (!body.success) throw new KitHttpError(400, 'INVALID_REQUEST', describeIssues(body.error));
-      const answer = await answerOnce(
-        deps.idempotency,
-        request.headers['idempotency-key'],
-        tenantId,
-        'audit-event',
-        async () => {
-          await refuseWhenSuspended(deps.isSuspended, tenantId);
-          const { rows } = await deps.db.query<{ created_at: Date }>(insert, [tenantId, body.data.action]);
-          return {
-            status: 201,
-            body: { tenant_id: tenantId, action: body.data.action, created_at: rows[0].created_at.toISOString() },
-          };
-        },
-      );
-      return sendAnswer(reply, answer);
-    });
+    app.post<{ Params: { tenantId: string } }>(
+      '/tenant/:tenantId/audit-events',
+      { config: { scope: 'any-service-token' } },
+      async (request, reply) => {
+        const { tenantId } = request.params;
+        const body = auditEventSchema.safeParse(request.body);
+        if (!body.success) throw new KitHttpError(400, 'INVALID_REQUEST', describeIssues(body.error));
+        const answer = await answerOnce(
+          deps.idempotency,
+          request.headers['idempotency-key'],
+          tenantId,
+          'audit-event',
+          async () => {
+            await refuseWhenSuspended(deps.isSuspended, tenantId);
+            const { rows } = await deps.db.query<{ created_at: Date }>(insert, [tenantId, body.data.action]);
+            return {
+              status: 201,
+              body: { tenant_id: tenantId, action: body.data.action, created_at: rows[0].created_at.toISOString() },
+            };
+          },
+        );
+        return sendAnswer(reply, answer);
+      },
+    );
   };
 }
 
