@@ -7,6 +7,7 @@ import { recordInProgress } from '../db/ledger';
 import { setInstanceStatus } from '../db/service-instances';
 import { resumableProgress } from './delete-progress';
 import { type DeleteAnswer, ServiceClient, type ServiceCall } from '@tenant-deletion/contract/service-client';
+import type { TokenSigner } from '@tenant-deletion/contract/service-token';
 import { serviceFailure } from './service-failures';
 
 /** Activities that talk to one service instance; they run on that service type's bulkhead queue. */
@@ -36,12 +37,13 @@ export interface DeleteInstanceResult {
 
 export interface InstanceActivityDeps {
   db: pg.Pool;
-  secret: string;
+  /** The orchestrator's token signer: only the workers hold its key. */
+  signer: TokenSigner;
   workerConfig: WorkerConfig;
 }
 
-export function createInstanceActivities({ db, secret, workerConfig }: InstanceActivityDeps) {
-  const client = new ServiceClient(secret, 'orchestrator', serviceFailure);
+export function createInstanceActivities({ db, signer, workerConfig }: InstanceActivityDeps) {
+  const client = new ServiceClient(signer, 'orchestrator', serviceFailure);
 
   function callFor(target: InstanceTarget): ServiceCall {
     const context = Context.current();

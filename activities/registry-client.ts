@@ -1,4 +1,9 @@
-import { mintServiceToken, REGISTRY_AUDIENCE } from '@tenant-deletion/contract/service-token';
+import {
+  mintServiceToken,
+  REGISTRY_AUDIENCE,
+  type Scope,
+  type TokenSigner,
+} from '@tenant-deletion/contract/service-token';
 import { FAILURE_TYPES } from '@tenant-deletion/contract';
 import { serviceFailure } from './service-failures';
 
@@ -10,21 +15,31 @@ interface Answer {
   body: unknown;
 }
 
-/** The tenant registry's suspend, delete and read, as the contract pins them; failures map like any service's. */
+/**
+ * The tenant registry's suspend, delete and read, as the contract pins them; failures map like any service's. Each
+ * call carries a token of its own scope only, signed with the workers' key: a leaked read token erases nothing.
+ */
 export class RegistryClient {
   constructor(
     private readonly registryUrl: string,
-    private readonly secret: string,
+    private readonly signer: TokenSigner,
   ) {}
 
   /** Returns false when the registry does not know the tenant, which is not ours to fix. */
   async suspend(tenantId: string, traceId: string, attempt: number): Promise<boolean> {
-    const answer = await this.call('POST', `/tenants/${encodeURIComponent(tenantId)}/suspend`, traceId, attempt);
+    const answer = await this.call(
+      'registry:suspend',
+      'POST',
+      `/tenants/${encodeURIComponent(tenantId)}/suspend`,
+      traceId,
+      attempt,
+    );
     return answer.status !== 404;
   }
 
   async resume(tenantId: string, traceId: string, attempt: number): Promise<void> {
-    await this.call('POST', `/tenants/${encodeURIComponent(tenantId)}/resume`, traceId, attempt);
+    // Resuming undoes a suspension: the same scope.
+    await this.call('registry:suspend', 'POST', `/tenants/${encodeURIComponent(tenantId)}/resume`, traceId, attempt);
   }
 
   /**
@@ -33,7 +48,7 @@ export class RegistryClient {
    */
   async deleteTenant(tenantId: string, erasePii: boolean, traceId: string, attempt: number): Promise<RegistryDeletion> {
     const path = `/tenants/${encodeURIComponent(tenantId)}?erasePii=${erasePii}`;
-    const answer = await this.call('DELETE', path, traceId, attempt);
+    const answer = await this.call('registry:erase', 'DELETE', path, traceId, attempt);
     if (answer.status === 404) return { found: false };
     const stated = (answer.body as { pii_erased?: unknown } | null)?.pii_erased;
     return { found: true, piiErased: typeof stated === 'boolean' ? stated : erasePii };
@@ -41,7 +56,13 @@ export class RegistryClient {
 
   /** When the registry created the tenant, or last re-created it (ISO-8601); null when it does not know the tenant. */
   async createdAt(tenantId: string, traceId: string, attempt: number): Promise<string | null> {
-    const answer = await this.call('GET', `/tenants/${encodeURIComponent(tenantId)}`, traceId, attempt);
+    const answer = await this.call(
+      'registry:read',
+      'GET',
+      `/tenants/${encodeURIComponent(tenantId)}`,
+      traceId,
+      attempt,
+    );
     if (answer.status === 404) return null;
     const stated = (answer.body as { created_at?: unknown } | null)?.created_at;
     if (typeof stated !== 'string' || Number.isNaN(Date.parse(stated))) {
@@ -55,8 +76,12 @@ export class RegistryClient {
     return new Date(stated).toISOString();
   }
 
-  private async call(method: string, path: string, traceId: string, attempt: number): Promise<Answer> {
-    const token = await mintServiceToken(this.secret, { audience: REGISTRY_AUDIENCE, subject: 'orchestrator' });
+  private async call(scope: Scope, method: string, path: string, traceId: string, attempt: number): Promise<Answer> {
+    const token = await mintServiceToken(this.signer, {
+      audience: REGISTRY_AUDIENCE,
+      subject: 'orchestrator',
+      scopes: [scope],
+    });
     const details = { attempt };
     let response: Response;
     let text: string;

@@ -12,6 +12,15 @@ const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).trans
 /** A file read when connecting, where a missing or unreadable one is reported naming its variable. */
 const filePath = z.string().min(1);
 
+/** Where a token authority's public keys are: fetched (and refetched on an unknown `kid`) or read from a file. */
+const jwksLocation = z
+  .string()
+  .regex(/^(https?:\/\/|file:\/\/)|^[^:]+$/, 'must be an http(s):// or file:// URL, or a file path');
+
+const jwksHelp = (whose: string) =>
+  `Where services find ${whose} public keys (a JWKS): an http(s) URL, fetched and cached, or a file; ` +
+  "unset: the local stack's file. Public: holding it never lets anyone mint a token.";
+
 const positiveInt = z.coerce
   .number({ error: 'must be a whole number' })
   .int('must be a whole number')
@@ -66,14 +75,27 @@ const variablesSchema = z.object({
     .describe(
       "The orchestrator's PostgreSQL (ledger, inventory, certificates); never echoed, as it may hold a password.",
     ),
-  SERVICE_TOKEN_SECRET: z
-    .string()
-    .min(32, 'must be at least 32 characters (HS256 needs a 256-bit secret)')
+  SERVICE_TOKEN_SIGNING_KEY_FILE: filePath
     .optional()
     .describe(
-      'The HS256 secret of the service tokens, 32+ characters; never logged. Required outside the local stack, ' +
-        "or `SERVICE_TOKEN_SECRET_FILE` naming a file that holds it; unset, the local stack's file.",
+      "The orchestrator's service-token private key (PEM, Ed25519 or EC P-256), held by the workers alone: it " +
+        "grants `tenant-data:*` and the registry's suspend, erase and read. Unset: the local stack's.",
     ),
+  READER_TOKEN_SIGNING_KEY_FILE: filePath
+    .optional()
+    .describe(
+      "The readers' service-token private key (PEM), held by the fleet's write guard, the deletion API and the " +
+        "bridge: it grants `registry:read` only. Unset: the local stack's.",
+    ),
+  ADMIN_TOKEN_SIGNING_KEY_FILE: filePath
+    .optional()
+    .describe(
+      "The admins' service-token private key (PEM), for admins' tools, tests and `fleet:seed`: `legal-hold:admin`, " +
+        "`kit:faults`, `registry:members`, `registry:read`. Unset: the local stack's.",
+    ),
+  SERVICE_TOKEN_JWKS_URL: jwksLocation.optional().describe(jwksHelp("the orchestrator's")),
+  READER_TOKEN_JWKS_URL: jwksLocation.optional().describe(jwksHelp("the readers'")),
+  ADMIN_TOKEN_JWKS_URL: jwksLocation.optional().describe(jwksHelp("the admins'")),
   APPROVAL_THRESHOLD_RECORDS: positiveInt
     .default(1_000_000)
     .describe('A deletion whose previewed total exceeds this many records waits for `tdel approve`.'),
@@ -142,7 +164,7 @@ export const configSchema = variablesSchema.superRefine(checkTemporalSecurity);
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables whose values may hold credentials, so errors never echo them. */
-const SECRET_BEARING = new Set(['SERVICE_TOKEN_SECRET', 'DATABASE_URL', 'TEMPORAL_API_KEY']);
+const SECRET_BEARING = new Set(['DATABASE_URL', 'TEMPORAL_API_KEY']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -9,7 +9,8 @@ import { ConfigError, loadConfig } from '../common/config';
 import { kafkaPublisher } from '../common/kafka-client';
 import { servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { missingSearchAttributes } from '../common/search-attribute-check';
-import { MissingSecretError, resolveServiceTokenSecret } from '../common/service-token-secret';
+import { loadTokenSigner, MissingTokenKeyError } from '../common/service-token-keys';
+import { TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { temporalAccess } from '../common/temporal-connection';
 import { readWorkerConfig, WorkerConfigError } from '../common/worker-config';
 import { createInstanceActivities } from '../activities/instance-activities';
@@ -39,7 +40,8 @@ const program = new Command('worker')
     const temporal = temporalAccess(config);
     const workerConfig = readWorkerConfig(options.config);
     const queues = queuesOf(workerConfig, options.group);
-    const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
+    // Loaded once, before anything connects: a worker without the orchestrator's key could not call one service.
+    const signer = await loadTokenSigner(TOKEN_ISSUER);
     // Only the orchestration queue issues certificates: only its workers hold the private key, checked at start-up.
     const certificateSigner = queues.orchestration ? loadSigningKey() : null;
     const metricsPort = options.metricsPort === undefined ? workerConfig.metricsPort : Number(options.metricsPort);
@@ -68,7 +70,7 @@ const program = new Command('worker')
     const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
     const publisher = await kafkaPublisher(config.KAFKA_BROKERS, 'tenant-deletion-worker');
     const connection = await NativeConnection.connect(temporal.connection);
-    const registry = new RegistryClient(config.TENANT_REGISTRY_URL, secret);
+    const registry = new RegistryClient(config.TENANT_REGISTRY_URL, signer);
     const workers = await createWorkerPool({
       connection,
       namespace: temporal.namespace,
@@ -89,11 +91,12 @@ const program = new Command('worker')
         }),
         ...createGuardRailActivities({ db, registry, config }),
       },
-      instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
+      instanceActivities: createInstanceActivities({ db, signer, workerConfig }),
     });
     console.log(
       `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.flatMap((type) => [serviceTaskQueue(type), servicePreviewTaskQueue(type)])].join(', ')}` +
         (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : '') +
+        `; service tokens signed with key ${signer.keyId}` +
         (certificateSigner ? `; certificates signed with key ${certificateSigner.keyId}` : '') +
         `; SIGTERM drains for up to ${workerConfig.shutdownGraceSeconds} s` +
         `; ${temporal.description}`,
@@ -108,7 +111,7 @@ program.parseAsync().catch((error: unknown) => {
     ConfigError,
     WorkerConfigError,
     UnknownGroupError,
-    MissingSecretError,
+    MissingTokenKeyError,
     MissingSigningKeyError,
     InvalidKeyError,
   ].some((type) => error instanceof type);

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { FAILURE_TYPES, type FailureDetails, type FailureType } from './failures';
 import { deletionBodySchema, previewBodySchema } from './service-http';
-import { mintServiceToken } from './service-token';
+import { mintServiceToken, type Scope, type TokenSigner } from './service-token';
 
 /**
  * One service instance's deletion endpoints, as the contract pins them. Every request carries a fresh
- * token for that service type only, the trace id, and (for DELETE) the request id as Idempotency-Key.
- * The orchestrator's activities and `tdel preview` both call services through it; each says what a
- * failure becomes (a Temporal ApplicationFailure there, a ServiceCallError by default).
+ * token for that service type and that route's scope only (a preview's token cannot delete), the trace id, and
+ * (for DELETE) the request id as Idempotency-Key. The orchestrator's activities call services through it, signing
+ * with the workers' key; the caller says what a failure becomes (a Temporal ApplicationFailure there, a
+ * ServiceCallError by default).
  */
 
 /** A call that did not get the contract's answer; `type` is the contract's failure type. */
@@ -54,24 +55,26 @@ export type DeleteAnswer = { done: true; deletedCounts: Record<string, number> }
 
 export class ServiceClient {
   constructor(
-    private readonly secret: string,
+    private readonly signer: TokenSigner,
     private readonly subject: string,
     private readonly fail: FailureFactory = serviceCallError,
   ) {}
 
   async preview(call: ServiceCall): Promise<{ counts: Record<string, number>; total: number }> {
-    const response = await this.request(call, 'GET', `${tenantPath(call)}/deletion-preview`);
+    const response = await this.request(call, 'tenant-data:preview', 'GET', `${tenantPath(call)}/deletion-preview`);
     return this.parse(call, response, previewSchema);
   }
 
   async delete(call: ServiceCall, idempotencyKey: string): Promise<DeleteAnswer> {
-    const response = await this.request(call, 'DELETE', tenantPath(call), { 'Idempotency-Key': idempotencyKey });
+    const response = await this.request(call, 'tenant-data:delete', 'DELETE', tenantPath(call), {
+      'Idempotency-Key': idempotencyKey,
+    });
     return this.deleteAnswer(call, response);
   }
 
   /** Follows a 202's Location: 202 while the service still deletes, 200 with the counts when done. */
   async poll(call: ServiceCall, location: string): Promise<DeleteAnswer> {
-    const response = await this.request(call, 'GET', new URL(location, call.baseUrl).toString());
+    const response = await this.request(call, 'tenant-data:delete', 'GET', new URL(location, call.baseUrl).toString());
     // A poll's 202 means "still running" and may not repeat the Location: keep polling the same one.
     return this.deleteAnswer(call, response, location);
   }
@@ -81,7 +84,8 @@ export class ServiceClient {
    * (404, 410), which a DELETE with the same Idempotency-Key then settles.
    */
   async resume(call: ServiceCall, location: string): Promise<DeleteAnswer | undefined> {
-    const response = await this.request(call, 'GET', new URL(location, call.baseUrl).toString(), {}, JOB_GONE);
+    const url = new URL(location, call.baseUrl).toString();
+    const response = await this.request(call, 'tenant-data:delete', 'GET', url, {}, JOB_GONE);
     if (JOB_GONE.includes(response.status)) {
       await response.body?.cancel();
       return undefined;
@@ -107,13 +111,19 @@ export class ServiceClient {
 
   private async request(
     call: ServiceCall,
+    /** A deletion job's poll is part of the deletion: it needs the delete scope, as the DELETE did. */
+    scope: Scope,
     method: string,
     url: string,
     headers: Record<string, string> = {},
     /** Error statuses handed back to the caller instead of thrown. */
     expected: readonly number[] = [],
   ): Promise<Response> {
-    const token = await mintServiceToken(this.secret, { audience: call.serviceType, subject: this.subject });
+    const token = await mintServiceToken(this.signer, {
+      audience: call.serviceType,
+      subject: this.subject,
+      scopes: [scope],
+    });
     const details = { attempt: call.attempt };
     let response: Response;
     try {

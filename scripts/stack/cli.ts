@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError } from '../../common/config';
-import { ensureLocalSecret } from '../../common/service-token-secret';
+import { ensureLocalTokenKeys } from '../../common/service-token-keys';
 import { ensureLocalSigningKey } from '../../common/certificates/signing-key';
 import { ensureLocalCodecKeys } from '../../common/codec-keys';
 import type { Component, Health } from './component';
@@ -44,7 +44,7 @@ const program = new Command('stack')
 program
   .command('up')
   .description(
-    'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token secret, payload codec key and certificate signing key',
+    'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token keys (orchestrator, readers, admins) and their public JWKS, payload codec key and certificate signing key',
   )
   .option('--with-test-tools', 'also install what `npm test` needs beyond the servers (Chromium, openssl)', false)
   .action(async (options: { withTestTools: boolean }) => {
@@ -54,7 +54,7 @@ program
       [...STACK_PACKAGES, ...(options.withTestTools ? TEST_PACKAGES : [])],
       path.join(stackPaths().logDir, 'system-packages.log'),
     );
-    ensureLocalSecret();
+    await ensureLocalTokenKeys();
     ensureLocalSigningKey();
     ensureLocalCodecKeys();
     await each(components, (component) => component.install());

@@ -35,7 +35,7 @@ describe('loadConfig', () => {
     ['APPROVAL_THRESHOLD_RECORDS', '-3', 'must be greater than 0'],
     ['APPROVAL_THRESHOLD_RECORDS', '1.5', 'must be a whole number'],
     ['APPROVAL_THRESHOLD_RECORDS', 'lots', 'must be a whole number'],
-    ['SERVICE_TOKEN_SECRET', 'short', 'must be at least 32 characters'],
+    ['SERVICE_TOKEN_JWKS_URL', 'ftp://keys/jwks.json', 'must be an http\\(s\\):// or file:// URL, or a file path'],
     ['REQUEST_MAX_AGE_HOURS', '0', 'must be greater than 0'],
     ['REQUEST_MAX_AGE_HOURS', '3 days', 'must be a whole number'],
   ])('rejects %s=%j naming the variable', (variable, value, message) => {
@@ -44,12 +44,27 @@ describe('loadConfig', () => {
   });
 
   it('never echoes values that may hold credentials', () => {
-    const secret = 'hunter2-but-short';
     const url = 'mysql://admin:p4ssw0rd@db/x';
-    const { message, problems } = configError(() => loadConfig({ SERVICE_TOKEN_SECRET: secret, DATABASE_URL: url }));
+    const key = 'tk_live_0123 with a space';
+    const { message, problems } = configError(() => loadConfig({ TEMPORAL_API_KEY: key, DATABASE_URL: url }));
     expect(problems).toHaveLength(2);
-    expect(message).not.toContain(secret);
+    expect(message).not.toContain(key);
     expect(message).not.toContain('p4ssw0rd');
+  });
+
+  it('takes the token authorities\' key files and JWKS locations as set', () => {
+    const config = loadConfig({
+      SERVICE_TOKEN_SIGNING_KEY_FILE: '/run/keys/orchestrator.pem',
+      SERVICE_TOKEN_JWKS_URL: 'https://keys.example/orchestrator/jwks.json',
+      READER_TOKEN_JWKS_URL: 'file:///etc/tenant-deletion/readers-jwks.json',
+      ADMIN_TOKEN_JWKS_URL: 'keys/admin-jwks.json',
+    });
+    expect(config.SERVICE_TOKEN_JWKS_URL).toBe('https://keys.example/orchestrator/jwks.json');
+    expect(config.ADMIN_TOKEN_JWKS_URL).toBe('keys/admin-jwks.json');
+  });
+
+  it('no longer knows the HS256 secret', () => {
+    expect(loadConfig({ SERVICE_TOKEN_SECRET: 'x'.repeat(40) })).not.toHaveProperty('SERVICE_TOKEN_SECRET');
   });
 
   it('echoes harmless values to help fix them', () => {
