@@ -8,6 +8,7 @@ import { registerCancel } from './commands/cancel';
 import { registerCertificate } from './commands/certificate';
 import { registerConformance } from './commands/conformance';
 import { registerDelete } from './commands/delete';
+import { registerDevToken } from './commands/dev-token';
 import { registerInventoryImport } from './commands/inventory-import';
 import { registerInventoryList } from './commands/inventory-list';
 import { registerList } from './commands/list';
@@ -72,6 +73,7 @@ function buildProgram(ctx: CliContext): Command {
   registerPreview(program, ctx);
   registerCertificate(program, ctx);
   registerConformance(program, ctx);
+  registerDevToken(program, ctx);
   const inventory = program
     .command('inventory')
     .description("list and import tenants' service instances (the inventory in PostgreSQL)")
