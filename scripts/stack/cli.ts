@@ -36,7 +36,8 @@ async function report(components: Component[]): Promise<boolean> {
 
 const program = new Command('stack')
   .description(
-    'The local stack: Temporal dev server with Web UI (7233, 8233), Kafka in KRaft mode (9092), PostgreSQL (5432).\n' +
+    'The local stack: Temporal dev server with Web UI (7233, 8233), Kafka in KRaft mode (9092), PostgreSQL (5432),\n' +
+      'the development identity issuer (8091, its JWKS for `tdel dev-token` tokens).\n' +
       `Downloads are cached in ${stackPaths().cacheDir} (TDEL_CACHE_DIR), data kept in ${stackPaths().stateDir} (TDEL_STATE_DIR).`,
   )
   .showHelpAfterError();
@@ -44,7 +45,7 @@ const program = new Command('stack')
 program
   .command('up')
   .description(
-    'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token keys (orchestrator, readers, admins) and their public JWKS, payload codec key and certificate signing key',
+    'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token keys (orchestrator, readers, admins) and their public JWKS, payload codec key, certificate signing key and identity issuer key',
   )
   .option('--with-test-tools', 'also install what `npm test` needs beyond the servers (Chromium, openssl)', false)
   .action(async (options: { withTestTools: boolean }) => {

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../common/config';
 import type { Component } from './component';
+import { identityIssuerComponent } from './identity-issuer-component';
 import { kafkaComponent } from './kafka';
 import { stackPaths } from '../../common/stack-paths';
 import { postgresComponent } from './postgres';
@@ -9,5 +10,10 @@ import { temporalComponent } from './temporal';
 export function localStack(env: NodeJS.ProcessEnv = process.env): Component[] {
   const paths = stackPaths(env);
   const { DATABASE_URL } = loadConfig(env);
-  return [temporalComponent(paths), kafkaComponent(paths), postgresComponent(paths, DATABASE_URL)];
+  return [
+    temporalComponent(paths),
+    kafkaComponent(paths),
+    postgresComponent(paths, DATABASE_URL),
+    identityIssuerComponent(paths, env),
+  ];
 }
