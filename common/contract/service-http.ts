@@ -53,13 +53,53 @@ export const deletionRunningBodySchema = z.object({
 });
 export type DeletionRunningBody = z.infer<typeof deletionRunningBodySchema>;
 
-/** A tenant's legal hold as GET and PUT answer it; `held: false` carries only the tenant. */
+/**
+ * The 409 of a DELETE or a poll while the tenant is held: who placed the hold (the admin token's subject) and since
+ * when, when the service records them, so the orchestrator's status can say whom to ask.
+ */
+export const legalHoldRefusalSchema = z.object({
+  error: z.object({
+    code: z.literal('LEGAL_HOLD'),
+    message: z.string(),
+    held_by: z.string().min(1).optional(),
+    held_since: isoTimestamp.optional(),
+  }),
+});
+export type LegalHoldRefusal = z.infer<typeof legalHoldRefusalSchema>;
+
+/** A lifted hold: who placed it and who lifted it (token subjects), newest first. */
+export const liftedLegalHoldSchema = z.object({
+  reason: z.string(),
+  placed_by: z.string().min(1).optional(),
+  placed_at: isoTimestamp,
+  lifted_by: z.string().min(1),
+  lifted_at: isoTimestamp,
+});
+export type LiftedLegalHold = z.infer<typeof liftedLegalHoldSchema>;
+
+/**
+ * A tenant's legal hold as GET and PUT answer it; `held: false` carries only the tenant. `placed_by` is missing on
+ * holds placed before services recorded it; `lifted_holds` (GET) lists the tenant's earlier, lifted holds.
+ */
 export const legalHoldStateSchema = z.union([
-  z.object({ tenant_id: identifier, held: z.literal(true), reason: z.string(), placed_at: isoTimestamp }),
-  z.object({ tenant_id: identifier, held: z.literal(false) }),
+  z.object({
+    tenant_id: identifier,
+    held: z.literal(true),
+    reason: z.string(),
+    placed_by: z.string().min(1).optional(),
+    placed_at: isoTimestamp,
+    lifted_holds: z.array(liftedLegalHoldSchema).optional(),
+  }),
+  z.object({ tenant_id: identifier, held: z.literal(false), lifted_holds: z.array(liftedLegalHoldSchema).optional() }),
 ]);
 export type LegalHoldState = z.infer<typeof legalHoldStateSchema>;
 
-/** DELETE of a hold: `lifted` is false when there was none (idempotent). */
-export const legalHoldLiftedSchema = z.object({ tenant_id: identifier, held: z.literal(false), lifted: z.boolean() });
+/** DELETE of a hold: `lifted` is false when there was none (idempotent); else who lifted it and when. */
+export const legalHoldLiftedSchema = z.object({
+  tenant_id: identifier,
+  held: z.literal(false),
+  lifted: z.boolean(),
+  lifted_by: z.string().min(1).optional(),
+  lifted_at: isoTimestamp.optional(),
+});
 export type LegalHoldLifted = z.infer<typeof legalHoldLiftedSchema>;

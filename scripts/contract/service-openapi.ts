@@ -5,10 +5,12 @@ import {
   deletionRunningBodySchema,
   identifier,
   legalHoldLiftedSchema,
+  legalHoldRefusalSchema,
   legalHoldStateSchema,
   previewBodySchema,
   requestId,
 } from '@tenant-deletion/contract';
+import type { Scope } from '@tenant-deletion/contract/service-token';
 import { legalHoldBodySchema } from '@tenant-deletion/kit';
 import { commonErrors, serviceToken, tenantIdParameter } from './shared-components';
 import { embeddedSchemaOf } from './json-schema';
@@ -39,7 +41,11 @@ export function serviceDeletionDocument(): Record<string, unknown> {
     ],
     tags: [
       { name: 'deletion', description: 'Called by the orchestrator' },
-      { name: 'legal holds', description: 'Called by an admin, never by the orchestrator' },
+      {
+        name: 'legal holds',
+        description:
+          'Called by an admin (legal-hold:admin, granted only by the admin authority), never by the orchestrator',
+      },
     ],
     security: serviceToken("= the service's serviceType"),
   });
@@ -61,10 +67,13 @@ export function serviceDeletionDocument(): Record<string, unknown> {
   const legalHold = api.response('LegalHold', {
     description:
       'LEGAL_HOLD: the tenant is under legal hold; nothing (more) is deleted. The orchestrator shows the instance ' +
-      'ON_HOLD and asks again, with growing pauses, until the hold is lifted or an admin cancels.',
-    content: json(errors.error),
+      'ON_HOLD and asks again, with growing pauses, until the hold is lifted or an admin cancels. held_by and ' +
+      'held_since (optional) name who placed the hold and when.',
+    content: json(api.schema('LegalHoldRefusal', legalHoldRefusalSchema)),
   });
   const common = errors.byStatus;
+  /** Each route's scope (issue 18): a token for one scope is refused (403) on every other route. */
+  const scope = (name: Scope) => [{ serviceToken: [name] }];
   const deletionBody = api.schema('DeletionBody', deletionBodySchema);
   const deleted = {
     description:
@@ -78,6 +87,7 @@ export function serviceDeletionDocument(): Record<string, unknown> {
     summary: 'What a deletion of the tenant would delete, per table; deletes nothing',
     description: 'An unknown tenant answers 200 with zero counts, never 404.',
     tags: ['deletion'],
+    security: scope('tenant-data:preview'),
     parameters: [tenantId, traceId],
     responses: {
       '200': { description: 'The counts', content: json(api.schema('PreviewBody', previewBodySchema)) },
@@ -93,6 +103,7 @@ export function serviceDeletionDocument(): Record<string, unknown> {
       'Idempotent: an unknown tenant, or a repeat, answers 200 with zero counts. A 404 therefore means a wrong ' +
       'base URL, and the orchestrator fails the instance naming it.',
     tags: ['deletion'],
+    security: scope('tenant-data:delete'),
     parameters: [
       tenantId,
       traceId,
@@ -135,6 +146,7 @@ export function serviceDeletionDocument(): Record<string, unknown> {
     operationId: 'pollTenantDeletion',
     summary: 'The Location of a 202: still running, or done',
     tags: ['deletion'],
+    security: scope('tenant-data:delete'),
     parameters: [
       {
         name: 'jobId',
@@ -167,16 +179,20 @@ export function serviceDeletionDocument(): Record<string, unknown> {
   const holdState = json(api.schema('LegalHoldState', legalHoldStateSchema));
   api.operation('get', '/admin/legal-holds/{tenantId}', {
     operationId: 'getLegalHold',
-    summary: "The tenant's legal hold, if any",
+    summary: "The tenant's legal hold, if any, and its lifted holds (who placed and who lifted each)",
     tags: ['legal holds'],
+    security: scope('legal-hold:admin'),
     parameters: [tenantId],
     responses: { '200': { description: 'held or not', content: holdState }, '400': badRequest, ...common },
   });
   api.operation('put', '/admin/legal-holds/{tenantId}', {
     operationId: 'placeLegalHold',
     summary: 'Places (or re-words) a legal hold: from now on deletion answers 409 and deletes nothing',
-    description: 'Placing a hold twice keeps the first placement time and the newest reason.',
+    description:
+      'Placing a hold twice keeps the first placer and placement time and the newest reason. placed_by is the ' +
+      "token's subject.",
     tags: ['legal holds'],
+    security: scope('legal-hold:admin'),
     parameters: [tenantId],
     requestBody: { required: true, content: json(api.schema('LegalHoldRequest', legalHoldBodySchema)) },
     responses: { '200': { description: 'The hold', content: holdState }, '400': badRequest, ...common },
@@ -184,7 +200,9 @@ export function serviceDeletionDocument(): Record<string, unknown> {
   api.operation('delete', '/admin/legal-holds/{tenantId}', {
     operationId: 'liftLegalHold',
     summary: "Lifts the tenant's legal hold; idempotent",
+    description: "The lifted hold is kept in the service's history with lifted_by (the token's subject) and lifted_at.",
     tags: ['legal holds'],
+    security: scope('legal-hold:admin'),
     parameters: [tenantId],
     responses: {
       '200': {

@@ -1,5 +1,10 @@
 import { errorBodySchema, identifier } from '@tenant-deletion/contract';
-import { MAX_TOKEN_LIFETIME_SECONDS, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import {
+  ADMIN_TOKEN_ISSUER,
+  MAX_TOKEN_LIFETIME_SECONDS,
+  READER_TOKEN_ISSUER,
+  TOKEN_ISSUER,
+} from '@tenant-deletion/contract/service-token';
 import { embeddedSchemaOf } from './json-schema';
 import { json, type DocumentHead, type OpenApiBuilder, type Ref, type Response } from './openapi-builder';
 
@@ -16,10 +21,11 @@ export function serviceToken(audience: string): DocumentHead['security'] {
       scheme: 'bearer',
       bearerFormat: 'JWT',
       description:
-        'HS256 with the secret shared between the orchestrator and the services (SERVICE_TOKEN_SECRET); issuer ' +
-        `${TOKEN_ISSUER}, audience ${audience}, subject = who asks, exp - iat at most ` +
-        `${MAX_TOKEN_LIFETIME_SECONDS} s; exp, iat, aud and sub are required. Asymmetric (EdDSA/ES256, JWKS) ` +
-        'tokens with scopes replace it with issue 18.',
+        `EdDSA or ES256 (HS* and none are refused), verified with the public keys of a JWKS; audience ${audience}, ` +
+        `subject = who asks, exp - iat at most ${MAX_TOKEN_LIFETIME_SECONDS} s; exp, iat, aud, sub and scope ` +
+        '(space-separated) are required. Each route names the scope it needs; each issuer may grant only its own: ' +
+        `${TOKEN_ISSUER} (the workers) the tenant-data and registry deletion scopes, ${READER_TOKEN_ISSUER} ` +
+        `registry:read, ${ADMIN_TOKEN_ISSUER} legal-hold:admin, kit:faults, registry:members and registry:read.`,
     },
   };
 }
@@ -58,15 +64,16 @@ export function commonErrors(builder: OpenApiBuilder, audience: string): CommonE
       '401': builder.response(
         'Unauthenticated',
         refusal(
-          'UNAUTHENTICATED: no bearer token, or one that is expired, badly signed, from another issuer, lives longer ' +
-            'than 300 s or lacks exp, iat, aud or sub. Nothing is done. The orchestrator does not retry ' +
+          'UNAUTHENTICATED: no bearer token, or one that is expired, badly signed, HS256 or unsigned, from an ' +
+            'untrusted issuer, lives longer than 300 s or lacks exp, iat, aud, sub or scope. Nothing is done. The orchestrator does not retry ' +
             '(ServiceRejected): a token problem is one of configuration, not a passing one.',
         ),
       ),
       '403': builder.response(
         'Forbidden',
         refusal(
-          `FORBIDDEN: a valid token addressed to another audience than ${audience}. Nothing is done. The ` +
+          `FORBIDDEN: a valid token addressed to another audience than ${audience}, or without the route's scope ` +
+            '(or with one its issuer may not grant). Nothing is done. The ' +
             'orchestrator does not retry (ServiceRejected).',
         ),
       ),

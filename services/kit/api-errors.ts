@@ -4,8 +4,15 @@ import type { ErrorBody } from '@tenant-deletion/contract';
 
 /** Every refusal is `{ error: { code, message } }`, as the contract's callers read it. */
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).send({ error: { code, message } } satisfies ErrorBody);
+/** `details` are a refusal's extra fields beside code and message (e.g. a legal hold's `held_by`). */
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  details?: Record<string, string>,
+): FastifyReply {
+  return reply.code(status).send({ error: { ...details, code, message } } satisfies ErrorBody);
 }
 
 /** A refusal decided by the kit, carried from deep in a request to the error handler. */
@@ -15,6 +22,7 @@ export class KitHttpError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterSeconds?: number,
+    readonly details?: Record<string, string>,
   ) {
     super(message);
     this.name = 'KitHttpError';

@@ -245,7 +245,7 @@ function createApp(logger: pino.Logger, tokens: ServiceTokenVerifier, serviceTyp
     if (error instanceof KitHttpError) {
       if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
       if (error.status >= 500) request.log.warn({ code: error.code, message: error.message }, 'request refused');
-      return sendError(reply, error.status, error.code, error.message);
+      return sendError(reply, error.status, error.code, error.message, error.details);
     }
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return sendError(reply, error.statusCode, 'INVALID_REQUEST', error.message);

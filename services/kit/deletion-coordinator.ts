@@ -9,7 +9,7 @@ import type { DeletionPlan } from './deletion-plan';
 import type { DeletionExecutor, ExecutionOutcome } from './deletion-executor';
 import type { DeletionRun, DeletionRuns } from './deletion-runs';
 import { SimulatedCrash } from './faults';
-import type { LegalHolds } from './legal-holds';
+import type { LegalHold, LegalHolds } from './legal-holds';
 import type { TenantDataCounter } from './tenant-data';
 import type { TenantLocks } from './tenant-lock';
 
@@ -21,13 +21,15 @@ import type { TenantLocks } from './tenant-lock';
  * caller holding its Location has no other way to finish it.
  */
 
-export type DeletionAnswer =
-  { kind: 'done'; body: DeletionBody } | { kind: 'accepted'; runId: string } | { kind: 'held'; message: string };
+/** `hold` is undefined when it was lifted between the executor's check and the answer. */
+export type HeldAnswer = { kind: 'held'; tenantId: string; hold: LegalHold | undefined };
+
+export type DeletionAnswer = { kind: 'done'; body: DeletionBody } | { kind: 'accepted'; runId: string } | HeldAnswer;
 
 export type PollAnswer =
   | { kind: 'done'; body: DeletionBody }
   | { kind: 'running'; run: DeletionRun }
-  | { kind: 'held'; message: string }
+  | HeldAnswer
   | { kind: 'failed'; message: string };
 
 export interface CoordinatorSettings {
@@ -53,7 +55,8 @@ export class DeletionCoordinator {
   ) {}
 
   async requestDeletion(tenantId: string, log: FastifyBaseLogger): Promise<DeletionAnswer> {
-    if (await this.holds.isHeld(this.db, tenantId)) return this.heldAnswer(tenantId);
+    const hold = await this.holds.find(this.db, tenantId);
+    if (hold) return this.heldAnswer(tenantId, hold);
     const locked = await this.lockTenant(tenantId);
     if ('accepted' in locked) return { kind: 'accepted', runId: locked.accepted };
     const client = locked.client;
@@ -61,7 +64,8 @@ export class DeletionCoordinator {
     let discard = false;
     try {
       // A hold placed while this request waited for the lock counts too.
-      if (await this.holds.isHeld(client, tenantId)) return this.heldAnswer(tenantId);
+      const placedMeanwhile = await this.holds.find(client, tenantId);
+      if (placedMeanwhile) return this.heldAnswer(tenantId, placedMeanwhile);
       const open = await this.runs.open(client, tenantId);
       const remaining = await this.counter.count(client, tenantId);
       if (!open && remaining.rows === 0) {
@@ -111,7 +115,8 @@ export class DeletionCoordinator {
       // Nobody holds the lock: re-read, the job may have finished or stopped just before.
       const current = (await this.runs.find(client, runId))!;
       if (current.status === 'finished') return { kind: 'done', body: current.result! };
-      if (await this.holds.isHeld(client, current.tenantId)) return this.heldAnswer(current.tenantId);
+      const hold = await this.holds.find(client, current.tenantId);
+      if (hold) return this.heldAnswer(current.tenantId, hold);
       if (current.stopCode === 'FAILED') {
         await this.runs.clearStop(client, runId);
         return { kind: 'failed', message: current.stopMessage ?? 'the deletion failed' };
@@ -136,7 +141,7 @@ export class DeletionCoordinator {
   private async conclude(client: pg.PoolClient, run: DeletionRun, outcome: ExecutionOutcome): Promise<DeletionAnswer> {
     if (outcome.kind === 'held') {
       await this.runs.stop(client, run.runId, 'LEGAL_HOLD', `tenant ${run.tenantId} is under legal hold`);
-      return this.heldAnswer(run.tenantId);
+      return this.heldAnswer(run.tenantId, await this.holds.find(client, run.tenantId));
     }
     if (outcome.kind === 'stopped') {
       throw new KitHttpError(503, 'SHUTTING_DOWN', 'the service is shutting down; retry to resume the deletion', 1);
@@ -206,10 +211,7 @@ export class DeletionCoordinator {
     this.jobs.set(run.runId, job);
   }
 
-  private heldAnswer(tenantId: string): { kind: 'held'; message: string } {
-    return {
-      kind: 'held',
-      message: `tenant ${tenantId} is under legal hold: its data stays until an admin lifts the hold`,
-    };
+  private heldAnswer(tenantId: string, hold: LegalHold | undefined): HeldAnswer {
+    return { kind: 'held', tenantId, hold };
   }
 }

@@ -9,6 +9,7 @@ import type pg from 'pg';
 
 export const KIT_TABLES = [
   'kit_legal_holds',
+  'kit_legal_hold_history',
   'kit_idempotency_keys',
   'kit_deletion_runs',
   'kit_file_removals',
@@ -20,6 +21,19 @@ const DDL = `
     reason     text NOT NULL,
     placed_at  timestamptz NOT NULL DEFAULT now()
   );
+  -- Who placed a hold (the admin token's subject); NULL on holds placed before the kit recorded it.
+  ALTER TABLE kit_legal_holds ADD COLUMN IF NOT EXISTS placed_by text;
+  -- Lifted holds are kept, with who lifted them: releasing data for deletion is what an audit asks about.
+  CREATE TABLE IF NOT EXISTS kit_legal_hold_history (
+    id         bigserial PRIMARY KEY,
+    tenant_id  text NOT NULL,
+    reason     text NOT NULL,
+    placed_by  text,
+    placed_at  timestamptz NOT NULL,
+    lifted_by  text NOT NULL,
+    lifted_at  timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX IF NOT EXISTS kit_legal_hold_history_tenant ON kit_legal_hold_history (tenant_id, lifted_at);
   CREATE TABLE IF NOT EXISTS kit_idempotency_keys (
     idempotency_key text PRIMARY KEY,
     tenant_id       text NOT NULL,

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { DeletionAcceptedBody } from '@tenant-deletion/contract';
 import type { Answer } from '../answer';
 import { sendAnswer } from '../answer';
-import { KitHttpError } from '../api-errors';
+import { legalHoldRefusal } from '../legal-hold-refusal';
 import { previewBody } from '../contract-bodies';
 import type { DeletionCoordinator } from '../deletion-coordinator';
 import type { IdempotencyStore } from '../idempotency';
@@ -58,7 +58,7 @@ export function deletionRoutes(deps: DeletionRouteDeps): FastifyPluginAsync {
           'delete-tenant',
           async (): Promise<Answer> => {
             const outcome = await deps.coordinator.requestDeletion(tenantId, request.log);
-            if (outcome.kind === 'held') throw new KitHttpError(409, 'LEGAL_HOLD', outcome.message);
+            if (outcome.kind === 'held') throw legalHoldRefusal(outcome.tenantId, outcome.hold);
             if (outcome.kind === 'done') return { status: 200, body: outcome.body };
             const location = jobLocation(request, deps.basePath, outcome.runId);
             return {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { DeletionRunningBody } from '@tenant-deletion/contract';
 import { KitHttpError } from '../api-errors';
+import { legalHoldRefusal } from '../legal-hold-refusal';
 import type { DeletionCoordinator } from '../deletion-coordinator';
 
 /** The Location a 202 names: 202 with progress while the job runs, 200 with the DELETE's body when done. */
@@ -23,7 +24,7 @@ export function jobRoutes(deps: JobRouteDeps): FastifyPluginAsync {
           case 'done':
             return reply.code(200).send(answer.body);
           case 'held':
-            throw new KitHttpError(409, 'LEGAL_HOLD', answer.message);
+            throw legalHoldRefusal(answer.tenantId, answer.hold);
           case 'failed':
             throw new KitHttpError(
               500,
