@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as babel from 'prettier/plugins/babel';
 import * as estree from 'prettier/plugins/estree';
 import { format } from 'prettier/standalone';
+import { DELETION_API_OPENAPI_PATH, deletionApiDocument } from './deletion-api-openapi';
 import { KAFKA_MESSAGES, kafkaSchemaDocument, kafkaSchemaPath } from './kafka-schemas';
 import { REGISTRY_OPENAPI_PATH, registryDocument } from './registry-openapi';
 import { SERVICE_OPENAPI_PATH, serviceDeletionDocument } from './service-openapi';
@@ -31,6 +32,7 @@ export async function generatedDocuments(): Promise<GeneratedDocument[]> {
     ...KAFKA_MESSAGES.map((message): [string, unknown] => [kafkaSchemaPath(message), kafkaSchemaDocument(message)]),
     [SERVICE_OPENAPI_PATH, serviceDeletionDocument()],
     [REGISTRY_OPENAPI_PATH, registryDocument()],
+    [DELETION_API_OPENAPI_PATH, deletionApiDocument()],
   ];
   return Promise.all(documents.map(([file, document]) => asFile(file, document, options)));
 }

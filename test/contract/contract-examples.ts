@@ -3,7 +3,7 @@ import path from 'node:path';
 
 /**
  * The examples docs/contract.md shows, each marked for what it is an example of:
- * `<!-- example: kafka/<message> -->` or `<!-- example: http/<service-deletion|registry>/<Component> -->`,
+ * `<!-- example: kafka/<message> -->` or `<!-- example: http/<service-deletion|registry|deletion-api>/<Component> -->`,
  * followed by a json code block.
  */
 

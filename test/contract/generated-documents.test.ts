@@ -7,6 +7,7 @@ import {
   REPOSITORY_ROOT,
   type GeneratedDocument,
 } from '../../scripts/contract/generated-documents';
+import { DELETION_API_OPENAPI_PATH } from '../../scripts/contract/deletion-api-openapi';
 import { KAFKA_MESSAGES, kafkaSchemaPath } from '../../scripts/contract/kafka-schemas';
 import { REGISTRY_OPENAPI_PATH } from '../../scripts/contract/registry-openapi';
 import { SERVICE_OPENAPI_PATH } from '../../scripts/contract/service-openapi';
@@ -15,8 +16,17 @@ import { contractExamples } from './contract-examples';
 /** The checked-in JSON Schemas and OpenAPI documents say what the code says, and the docs' examples obey them. */
 
 const FIX = 'run `npm run contract:generate` and commit the result';
-const PATHS = [...KAFKA_MESSAGES.map(kafkaSchemaPath), SERVICE_OPENAPI_PATH, REGISTRY_OPENAPI_PATH];
-const OPENAPI = { 'service-deletion': SERVICE_OPENAPI_PATH, registry: REGISTRY_OPENAPI_PATH };
+const PATHS = [
+  ...KAFKA_MESSAGES.map(kafkaSchemaPath),
+  SERVICE_OPENAPI_PATH,
+  REGISTRY_OPENAPI_PATH,
+  DELETION_API_OPENAPI_PATH,
+];
+const OPENAPI = {
+  'service-deletion': SERVICE_OPENAPI_PATH,
+  registry: REGISTRY_OPENAPI_PATH,
+  'deletion-api': DELETION_API_OPENAPI_PATH,
+};
 
 let generated: Map<string, GeneratedDocument>;
 
