@@ -11,13 +11,18 @@ import { requestStates } from '../../db/ledger';
 import { requestDeletion } from '@tenant-deletion/client';
 import { backoffMs, sleep } from './backoff';
 import { kafkaSecurity, type BridgeConfig } from './bridge-config';
+import type { BridgeIdentity } from './bridge-identity';
 import type { BridgeMetrics } from './bridge-metrics';
 import { inKeyOrder } from './key-ordered';
 import { ledgerKey, refuseEnded, refuseStale } from './replay-guard';
+import { authenticate, authorize, sharedLookups, type Authorized } from './request-authorization';
 import { parseRequest, type Parsed } from './request-messages';
+import { redactTokens } from './token-redaction';
 
 /**
- * Kafka request messages in, signal-with-start out. Offsets are committed a chunk at a time, only after Temporal
+ * Kafka request messages in, signal-with-start out. Every request is signed: its token is verified before anything
+ * else is asked of a dependency (UNAUTHENTICATED), and its subject must have the right to delete the tenant
+ * (FORBIDDEN: request-authorization.ts); the subject is the requestedBy handed over. Offsets are committed a chunk at a time, only after Temporal
  * accepted every request of the chunk or its DLQ record is written, so a crash at any point loses nothing;
  * redeliveries are absorbed by the deterministic requestId. A request older than REQUEST_MAX_AGE_HOURS, or one whose
  * deletion the ledger says ended, is not handed over but dead-lettered (STALE, DUPLICATE: replay-guard.ts). Within a
@@ -31,6 +36,8 @@ export interface BridgeOptions {
   config: Pick<Config, 'KAFKA_BROKERS' | 'DATABASE_URL' | 'REQUEST_MAX_AGE_HOURS'>;
   /** Built before the bridge starts, so that a bad TLS file or codec key stops it instead of being retried. */
   temporal: TemporalAccess;
+  /** Verifies request tokens and looks up tenant members (bridge-identity.ts). */
+  identity: BridgeIdentity;
   bridge: BridgeConfig;
   logger: pino.Logger;
   metrics: BridgeMetrics;
@@ -51,9 +58,13 @@ const PERMANENT = new Set<number>([GRPC_INVALID_ARGUMENT, GRPC_FAILED_PRECONDITI
 /** Messages per offset commit: bounds what a crash makes the bridge read again, at one commit round trip each. */
 const COMMIT_EVERY = 100;
 
+/** Registry calls open at once while a chunk's requests are authorized: the registry serves others too. */
+const REGISTRY_CALLS_AT_ONCE = 8;
+
 export async function startBridge({
   config,
   temporal,
+  identity,
   bridge,
   logger,
   metrics,
@@ -109,7 +120,8 @@ export async function startBridge({
     heartbeat: () => Promise<void>,
   ): Promise<void> {
     const key = source.message.key?.toString('utf8') ?? null;
-    const value = source.message.value?.toString('utf8') ?? '';
+    // Whoever reads the DLQ must not be able to replay a sender's token: redacted before the cut, so none is half kept.
+    const value = redactTokens(source.message.value?.toString('utf8') ?? '');
     const record: DeadLetter = {
       error,
       source: { topic: source.topic, partition: source.partition, offset: source.message.offset, key },
@@ -134,14 +146,32 @@ export async function startBridge({
     );
   }
 
-  /** Refuses what would replay history: too old (STALE), or already ended according to the ledger (DUPLICATE). */
-  async function refuseReplays(parsed: Parsed[], heartbeat: () => Promise<void>): Promise<Parsed[]> {
-    const fresh = parsed.map((p) => refuseStale(p, config.REQUEST_MAX_AGE_HOURS, Date.now()));
-    const requests = fresh.flatMap((p) => (p.ok ? [p.request] : []));
-    if (requests.length === 0) return fresh;
+  /**
+   * What a chunk's well-formed messages must pass before hand-over, cheapest refusal first: the token
+   * (UNAUTHENTICATED), the age (STALE), the subject's right (FORBIDDEN, which may ask the registry) and the ledger
+   * (DUPLICATE, one query for the chunk).
+   */
+  async function admit(parsed: Parsed[], heartbeat: () => Promise<void>): Promise<Authorized[]> {
+    const authenticated = await Promise.all(
+      parsed.map((p) => retrying('the identity issuer', () => authenticate(p, identity.verify), heartbeat)),
+    );
+    for (const a of authenticated) {
+      if (a.ok && a.claimedBy !== undefined && a.claimedBy !== a.request.requestedBy) {
+        const { traceId, requestId, tenantId } = a.request;
+        logger.warn({ traceId, requestId, tenantId }, "payload requestedBy is not the token's subject; the subject is");
+      }
+    }
+    const fresh = authenticated.map((a) => refuseStale(a, config.REQUEST_MAX_AGE_HOURS, Date.now()));
+    const members = sharedLookups(identity.members);
+    const registryCalls = pLimit(REGISTRY_CALLS_AT_ONCE);
+    const authorized = await Promise.all(
+      fresh.map((a) => registryCalls(() => retrying('the tenant registry', () => authorize(a, members), heartbeat))),
+    );
+    const requests = authorized.flatMap((a) => (a.ok ? [a.request] : []));
+    if (requests.length === 0) return authorized;
     const states = await retrying('PostgreSQL (ledger)', () => requestStates(ledger, requests), heartbeat);
     const byRequest = new Map(states.map((state) => [ledgerKey(state), state]));
-    return fresh.map((p) => refuseEnded(p, byRequest));
+    return authorized.map((a) => refuseEnded(a, byRequest));
   }
 
   async function handOver(request: DeletionRequest, heartbeat: () => Promise<void>): Promise<void> {
@@ -173,7 +203,7 @@ export async function startBridge({
     topic: string,
     partition: number,
     message: KafkaMessage,
-    parsed: Parsed,
+    parsed: Authorized,
     heartbeat: () => Promise<void>,
   ): Promise<void> {
     const started = process.hrtime.bigint();
@@ -191,8 +221,8 @@ export async function startBridge({
     }
     metrics.handedOver.inc({ topic });
     metrics.handoverSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    const { traceId, requestId, tenantId } = parsed.request;
-    logger.info({ traceId, requestId, tenantId }, 'handed over');
+    const { traceId, requestId, tenantId, requestedBy } = parsed.request;
+    logger.info({ traceId, requestId, tenantId, requestedBy, basis: parsed.basis }, 'handed over');
   }
 
   const handOvers = pLimit(bridge.BRIDGE_MAX_IN_FLIGHT);
@@ -207,7 +237,7 @@ export async function startBridge({
         const messages = batch.messages.slice(from, from + COMMIT_EVERY);
         const last = messages[messages.length - 1].offset;
         try {
-          const parsed = await refuseReplays(
+          const parsed = await admit(
             messages.map((message) =>
               parseRequest(
                 topic,

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../../common/config';
 import { temporalAccess } from '../../common/temporal-connection';
 import { startBridge, type RunningBridge } from './bridge';
+import { loadBridgeIdentity } from './bridge-identity';
 import { loadBridgeConfig } from './bridge-config';
 import { startBridgeHttp } from './bridge-http';
 import { BridgeMetrics } from './bridge-metrics';
@@ -10,13 +11,18 @@ import { BridgeMetrics } from './bridge-metrics';
 new Command('bridge')
   .description(
     'The Kafka bridge: reads tenant.service.deletion.request and tenant.deletion.request, hands every valid request ' +
-      'to Temporal (signal-with-start of TenantDeletionWorkflow), and writes every invalid one, every one older than ' +
-      'REQUEST_MAX_AGE_HOURS (STALE) and every one whose deletion the ledger says ended (DUPLICATE) to tenant.deletion.dlq.',
+      "to Temporal (signal-with-start of TenantDeletionWorkflow) as made by its token's subject, and writes every " +
+      'invalid one, every one without a valid token (UNAUTHENTICATED) or whose subject may not delete the tenant ' +
+      '(FORBIDDEN), every one older than REQUEST_MAX_AGE_HOURS (STALE) and every one whose deletion the ledger says ' +
+      'ended (DUPLICATE) to tenant.deletion.dlq, its token redacted.',
   )
   .addHelpText(
     'after',
     `
-Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS, KAFKA_BROKERS, DATABASE_URL and REQUEST_MAX_AGE_HOURS, in docs/configuration.md):
+Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS, KAFKA_BROKERS, DATABASE_URL, REQUEST_MAX_AGE_HOURS and
+TENANT_REGISTRY_URL, in docs/configuration.md):
+  AUTH_ISSUER, AUTH_JWKS_URL    the identity issuer whose tokens sign requests (default: the local dev issuer)
+  READER_TOKEN_SIGNING_KEY_FILE the readers' key, to ask the registry for a tenant's members (default: the local one)
   BRIDGE_PORT               /healthz and /metrics (default 9466)
   BRIDGE_GROUP_ID           consumer group (default tenant-deletion-bridge)
   BRIDGE_MAX_IN_FLIGHT      hand-overs open at once, across partitions (default 32)
@@ -36,6 +42,7 @@ Example:
     const config = loadConfig();
     const temporal = temporalAccess(config);
     const bridgeConfig = loadBridgeConfig();
+    const identity = await loadBridgeIdentity(config);
     const logger = pino({ name: 'bridge', level: process.env.LOG_LEVEL ?? 'info' });
     const metrics = new BridgeMetrics();
     // Health answers while Kafka and Temporal are still being reached, so the holder fills in later.
@@ -43,7 +50,7 @@ Example:
     const http = await startBridgeHttp(bridgeConfig.BRIDGE_PORT, metrics, () =>
       started.bridge ? started.bridge.health() : { ok: false, detail: 'starting' },
     );
-    const bridge = await startBridge({ config, temporal, bridge: bridgeConfig, logger, metrics });
+    const bridge = await startBridge({ config, temporal, identity, bridge: bridgeConfig, logger, metrics });
     started.bridge = bridge;
     logger.info(
       { port: bridgeConfig.BRIDGE_PORT, group: bridgeConfig.BRIDGE_GROUP_ID, temporal: temporal.description },

@@ -1,6 +1,6 @@
 import type { DeletionRequest } from '@tenant-deletion/contract';
 import { describeStatuses, type RequestLedgerState } from '../../db/ledger';
-import type { Parsed } from './request-messages';
+import type { Refused } from './request-messages';
 
 /**
  * Valid requests the bridge still refuses, because acting on them would replay history: a message older than the
@@ -12,8 +12,11 @@ import type { Parsed } from './request-messages';
 
 const HOUR_MS = 3_600_000;
 
+/** A request at any stage of the bridge's checks: these refusals need only its ids and timestamp. */
+type Checking = { ok: true; request: Pick<DeletionRequest, 'requestId' | 'tenantId' | 'requestedAt'> };
+
 /** STALE when the payload's timestamp is more than `maxAgeHours` before `now`. */
-export function refuseStale(parsed: Parsed, maxAgeHours: number, now: number): Parsed {
+export function refuseStale<T extends Checking>(parsed: T | Refused, maxAgeHours: number, now: number): T | Refused {
   if (!parsed.ok || parsed.request.requestedAt === undefined) return parsed;
   const ageMs = now - Date.parse(parsed.request.requestedAt);
   if (ageMs <= maxAgeHours * HOUR_MS) return parsed;
@@ -30,7 +33,10 @@ export function refuseStale(parsed: Parsed, maxAgeHours: number, now: number): P
 }
 
 /** DUPLICATE when the ledger holds the request and its deletion ended; `states` are the ledger's for the chunk. */
-export function refuseEnded(parsed: Parsed, states: ReadonlyMap<string, RequestLedgerState>): Parsed {
+export function refuseEnded<T extends Checking>(
+  parsed: T | Refused,
+  states: ReadonlyMap<string, RequestLedgerState>,
+): T | Refused {
   if (!parsed.ok) return parsed;
   const state = states.get(ledgerKey(parsed.request));
   if (!state?.ended) return parsed;

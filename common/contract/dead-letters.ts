@@ -12,6 +12,10 @@ export const DLQ_CODES = [
   'KEY_MISMATCH',
   'TOO_LARGE',
   'UNKNOWN_TOPIC',
+  /** No `authorization` token, or one that fails verification (signature, issuer, audience, expiry). */
+  'UNAUTHENTICATED',
+  /** A valid token whose subject may not delete this tenant (not an operator, requesting system, owner or admin). */
+  'FORBIDDEN',
   /** Valid, but older than REQUEST_MAX_AGE_HOURS. */
   'STALE',
   /** Valid, but the ledger says this request's deletion already ended. */
@@ -44,7 +48,12 @@ export const deadLetterSchema = z.object({
       key: z.string().nullable(),
     })
     .describe('Where the refused record was read.'),
-  value: z.string().describe('The original value as text, cut to BRIDGE_MAX_MESSAGE_BYTES.'),
+  value: z
+    .string()
+    .describe(
+      'The original value as text, cut to BRIDGE_MAX_MESSAGE_BYTES, with every token redacted: the `authorization` ' +
+        "field's value and anything else shaped like a signed JWT read `[REDACTED]`.",
+    ),
   at: isoTimestamp,
 });
 

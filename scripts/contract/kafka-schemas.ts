@@ -25,8 +25,9 @@ const WE_PRODUCE =
 
 const WE_CONSUME =
   'Consumed by the bridge, strictly: an unknown field, in the envelope or the payload, sends the message to ' +
-  'tenant.deletion.dlq as INVALID_MESSAGE naming the field, and nothing is deleted. Validate against this schema ' +
-  'before sending.';
+  'tenant.deletion.dlq as INVALID_MESSAGE naming the field, and nothing is deleted. Every message is signed: ' +
+  "without a valid `authorization` token it goes to the DLQ as UNAUTHENTICATED, and when the token's subject may " +
+  'not delete the tenant as FORBIDDEN. Validate against this schema before sending.';
 
 export const KAFKA_MESSAGES: readonly KafkaMessage[] = [
   {

@@ -1,13 +1,14 @@
 import { refuseEnded, refuseStale, ledgerKey } from '../../client/bridge/replay-guard';
-import type { Parsed } from '../../client/bridge/request-messages';
+import type { Authorized } from '../../client/bridge/request-authorization';
 import type { RequestLedgerState } from '../../db/ledger';
 
 const NOW = Date.parse('2026-02-14T12:00:00Z');
 const HOUR = 3_600_000;
 
-function request(requestedAt: string | undefined, requestId = 't-1:tenant-1'): Parsed {
+function request(requestedAt: string | undefined, requestId = 't-1:tenant-1'): Authorized {
   return {
     ok: true,
+    basis: 'owner',
     request: {
       requestId,
       tenantId: 'tenant-1',
@@ -53,7 +54,7 @@ describe('refuseStale', () => {
   });
 
   it('leaves a refused message and a request without a timestamp as they are', () => {
-    const invalid: Parsed = { ok: false, code: 'INVALID_JSON', message: 'not JSON', issues: [] };
+    const invalid: Authorized = { ok: false, code: 'INVALID_JSON', message: 'not JSON', issues: [] };
     expect(refuseStale(invalid, 72, NOW)).toBe(invalid);
     const undated = request(undefined);
     expect(refuseStale(undated, 1, NOW)).toBe(undated);

@@ -4,9 +4,12 @@ import { parseRequest } from '../../client/bridge/request-messages';
 import { fuzzSeed } from '../fuzz-seed';
 
 const LIMIT = 65_536;
+/** Shaped like a JWT; whether it verifies is request-authorization.ts's business, not the parser's. */
+const TOKEN = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZG1pbi11c2VyLXV1aWQifQ.c2lnbmF0dXJl';
 const whole = {
   traceId: 't-1',
   key: 'tenant-12345',
+  authorization: TOKEN,
   payload: {
     tenantId: 'tenant-12345',
     requestedBy: 'admin-user-uuid',
@@ -19,6 +22,7 @@ const whole = {
 const instance = {
   traceId: 'trace-uuid-999',
   key: 'tenant-12345',
+  authorization: TOKEN,
   payload: {
     tenantId: 'tenant-12345',
     serviceType: 'cloud-storage',
@@ -31,13 +35,14 @@ const instance = {
 const bytes = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
 describe('parseRequest', () => {
-  it('turns the contract example messages into requests with derived ids', () => {
+  it('turns the contract example messages into requests with derived ids, their token and the claimed requester', () => {
     expect(parseRequest(TOPICS.tenantDeletionRequest, 'tenant-12345', bytes(whole), LIMIT)).toEqual({
       ok: true,
+      authorization: TOKEN,
+      claimedBy: 'admin-user-uuid',
       request: {
         requestId: 't-1:tenant-12345',
         tenantId: 'tenant-12345',
-        requestedBy: 'admin-user-uuid',
         traceId: 't-1',
         gdprMode: true,
         dryRun: false,
@@ -47,10 +52,11 @@ describe('parseRequest', () => {
     });
     expect(parseRequest(TOPICS.serviceDeletionRequest, 'tenant-12345', bytes(instance), LIMIT)).toEqual({
       ok: true,
+      authorization: TOKEN,
+      claimedBy: 'admin-user-uuid',
       request: {
         requestId: 'trace-uuid-999:tenant-12345:srv-abc-001',
         tenantId: 'tenant-12345',
-        requestedBy: 'admin-user-uuid',
         traceId: 'trace-uuid-999',
         gdprMode: false,
         dryRun: false,
@@ -60,8 +66,58 @@ describe('parseRequest', () => {
     });
   });
 
+  it('takes a message without requestedBy: the token says who asks', () => {
+    const { requestedBy: _claimed, ...payload } = whole.payload;
+    const parsed = parseRequest(TOPICS.tenantDeletionRequest, 'tenant-12345', bytes({ ...whole, payload }), LIMIT);
+    expect(parsed).toMatchObject({ ok: true, authorization: TOKEN });
+    expect(parsed).not.toHaveProperty('claimedBy');
+  });
+
   it.each([
     ['not JSON', TOPICS.tenantDeletionRequest, 'tenant-12345', '{oops', 'INVALID_JSON'],
+    [
+      'no token',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, authorization: undefined },
+      'UNAUTHENTICATED',
+    ],
+    [
+      'no token, whatever else is wrong',
+      TOPICS.tenantDeletionRequest,
+      'tenant-99',
+      { ...whole, authorization: undefined, payload: { ...whole.payload, gdprMode: 'true' }, extra: 1 },
+      'UNAUTHENTICATED',
+    ],
+    [
+      'an empty token',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, authorization: '' },
+      'UNAUTHENTICATED',
+    ],
+    [
+      'a token with its Bearer prefix',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, authorization: `Bearer ${TOKEN}` },
+      'UNAUTHENTICATED',
+    ],
+    [
+      'a token that is not a JWT',
+      TOPICS.serviceDeletionRequest,
+      'tenant-12345',
+      { ...instance, authorization: 'let-me-in' },
+      'UNAUTHENTICATED',
+    ],
+    [
+      'a token that is not a string',
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      { ...whole, authorization: { sub: 'x' } },
+      'UNAUTHENTICATED',
+    ],
+    ['an array', TOPICS.tenantDeletionRequest, 'tenant-12345', [whole], 'INVALID_MESSAGE'],
     [
       'a string gdprMode',
       TOPICS.tenantDeletionRequest,
@@ -94,7 +150,7 @@ describe('parseRequest', () => {
       'a missing field',
       TOPICS.serviceDeletionRequest,
       'tenant-12345',
-      { ...instance, payload: { ...instance.payload, requestedBy: undefined } },
+      { ...instance, payload: { ...instance.payload, gdprMode: undefined } },
       'INVALID_MESSAGE',
     ],
     ['an unknown field', TOPICS.tenantDeletionRequest, 'tenant-12345', { ...whole, extra: 1 }, 'INVALID_MESSAGE'],
@@ -117,6 +173,17 @@ describe('parseRequest', () => {
     const parsed = parseRequest(topic, key, bytes(value), LIMIT);
     expect(parsed).toMatchObject({ ok: false, code });
     if (!parsed.ok) expect(parsed.message.length).toBeGreaterThan(0);
+  });
+
+  it('never quotes a token it refuses', () => {
+    const parsed = parseRequest(
+      TOPICS.tenantDeletionRequest,
+      'tenant-12345',
+      bytes({ ...whole, authorization: `Bearer ${TOKEN}` }),
+      LIMIT,
+    );
+    expect(parsed).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' });
+    expect(JSON.stringify(parsed)).not.toContain(TOKEN.split('.')[1]);
   });
 
   it('names the failing field in the message', () => {
