@@ -4,7 +4,6 @@
  * reports the total), self-references deleted leaves first, and 202 jobs: polling, a second DELETE,
  * a crashed or paused job resumed by a poll, a legal hold placed mid-job, and an Idempotency-Key replay.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import type { KitOptions, RunningDeletableService } from '../../services/kit/deletable-service';
@@ -12,10 +11,11 @@ import { startDeletableService } from '../../services/kit/deletable-service';
 import { FaultInjector } from '../../services/kit/faults';
 import { BAKERY_DEFINITION, BAKERY_SCHEMA, expectedCounts, seedTenant, type TenantShape } from './bakery-schema';
 import { kitClient, type HttpAnswer } from './kit-http';
+import { testTokens } from './test-tokens';
 import { createTestDatabase, type TestDatabase } from './kit-test-db';
 
-const secret = randomBytes(32).toString('base64url');
-const call = kitClient(secret, 'bakery');
+const tokens = testTokens();
+const call = kitClient(tokens, 'bakery');
 const SHAPE: TenantShape = { customers: 10, ordersPerCustomer: 5, itemsPerOrder: 4 };
 
 // Each batch of the big tables takes a little while, as on a loaded database, so a job is seen running.
@@ -35,7 +35,7 @@ async function start(options: Partial<KitOptions>): Promise<RunningDeletableServ
     definition: { ...BAKERY_DEFINITION, files: [] },
     databaseUrl: db.url,
     port: 0,
-    secret,
+    tokens: tokens.verifier,
     singleTransactionMaxRows: 100,
     batchSize: 50,
     logger: pino({ level: 'silent' }),

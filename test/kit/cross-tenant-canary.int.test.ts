@@ -9,12 +9,12 @@
  * CANARY_SCHEMAS=<n> runs n schemas (300 by default); FUZZ_SEED=<n> replays a run. A counterexample is shrunk
  * and printed as SQL to paste into psql.
  */
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import pino from 'pino';
 import { startDeletableService } from '../../services/kit/deletable-service';
 import { fuzzSeed } from '../fuzz-seed';
 import { type HttpAnswer, kitClient } from './kit-http';
+import { testTokens } from './test-tokens';
 import { createTestDatabase, type TestDatabase } from './kit-test-db';
 import { dataSql, expectedDeletion, type RandomSchema, randomSchema, schemaDdl, schemaFeatures } from './random-schema';
 
@@ -25,8 +25,8 @@ const timeLimitMs = runs * 500 + 120_000;
 jest.setTimeout(timeLimitMs + 60_000);
 
 const SERVICE_TYPE = 'canary';
-const secret = randomBytes(32).toString('hex');
-const call = kitClient(secret, SERVICE_TYPE);
+const tokens = testTokens();
+const call = kitClient(tokens, SERVICE_TYPE);
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -96,7 +96,7 @@ async function deleteOneTenant({ schema, batchSize }: Case): Promise<Outcome> {
     definition: { serviceType: SERVICE_TYPE },
     databaseUrl: db.url,
     port: 0,
-    secret,
+    tokens: tokens.verifier,
     logger: pino({ level: 'silent' }),
     ...(batchSize === null ? {} : { singleTransactionMaxRows: 0, batchSize }),
   }).catch((error: Error) => error);

@@ -3,23 +3,24 @@
  * started on it, and real HTTP. Covers the contract's preview and DELETE in one transaction, shared
  * rows, files, auth, id validation, legal holds, idempotency, the write guard, fault knobs and logs.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import pino from 'pino';
-import { mintServiceToken, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER, type Scope } from '@tenant-deletion/contract/service-token';
 import type { RunningDeletableService } from '../../services/kit/deletable-service';
 import { startDeletableService } from '../../services/kit/deletable-service';
 import { FaultInjector } from '../../services/kit/faults';
 import { BAKERY_DEFINITION, BAKERY_SCHEMA, expectedCounts, seedTenant, tableSizes } from './bakery-schema';
 import { kitClient } from './kit-http';
+import { testTokens } from './test-tokens';
 import { createTestDatabase, type TestDatabase } from './kit-test-db';
 
-const secret = randomBytes(32).toString('base64url');
-const call = kitClient(secret, 'bakery');
+const tokens = testTokens();
+const call = kitClient(tokens, 'bakery');
 const logLines: string[] = [];
 const sentTokens: string[] = [];
 const suspended = new Set<string>();
@@ -57,7 +58,7 @@ beforeAll(async () => {
     definition: BAKERY_DEFINITION,
     databaseUrl: db.url,
     port: 0,
-    secret,
+    tokens: tokens.verifier,
     fileRoot,
     logger,
     faults: new FaultInjector(),
@@ -209,58 +210,72 @@ describe('a deletion the database refuses', () => {
 
 describe('auth', () => {
   const tenant = 'tenant-auth';
-  const key = new TextEncoder().encode(secret);
+  const now = () => Math.floor(Date.now() / 1000);
 
   beforeAll(() => seedTenant(db.pool, tenant, SHAPE));
 
-  async function token(build: (jwt: SignJWT) => SignJWT, signingKey = key): Promise<string> {
-    const jwt = build(new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('kit-test').setIssuedAt());
-    const signed = await jwt.sign(signingKey);
+  /** A token built by hand, signed with the orchestrator's own key unless the case says otherwise. */
+  async function token(build: (jwt: SignJWT) => SignJWT, signer = tokens.signers[TOKEN_ISSUER]): Promise<string> {
+    const jwt = build(
+      new SignJWT({ scope: 'tenant-data:delete' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: signer.keyId })
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience('bakery')
+        .setSubject('kit-test')
+        .setIssuedAt(),
+    );
+    const signed = await jwt.sign(signer.privateKey);
     sentTokens.push(signed);
     return signed;
   }
 
   it.each([
     ['no token', async () => null, 401],
+    ['an expired token', () => token((jwt) => jwt.setIssuedAt(now() - 120).setExpirationTime(now() - 60)), 401],
+    ['a token for another service', () => token((jwt) => jwt.setAudience('orders').setExpirationTime('60s')), 403],
+    ['a preview token', () => tokens.mint('bakery', 'tenant-data:preview'), 403],
+    ['a legal-hold admin token', () => tokens.mint('bakery', 'legal-hold:admin'), 403],
     [
-      'an expired token',
+      'a token claiming the orchestrator as issuer but signed with the admin key',
+      () => token((jwt) => jwt.setExpirationTime('60s'), { ...tokens.signers[ADMIN_TOKEN_ISSUER], keyId: 'x' }),
+      401,
+    ],
+    [
+      'a delete scope granted by the admin authority',
       () =>
-        token((jwt) =>
-          jwt
-            .setIssuer(TOKEN_ISSUER)
-            .setAudience('bakery')
-            .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
-            .setExpirationTime(Math.floor(Date.now() / 1000) - 60),
-        ),
-      401,
+        token((jwt) => jwt.setIssuer(ADMIN_TOKEN_ISSUER).setExpirationTime('60s'), tokens.signers[ADMIN_TOKEN_ISSUER]),
+      403,
     ],
-    ['a token for another service', () => mintServiceToken(secret, { audience: 'orders', subject: 'kit-test' }), 403],
     [
-      'a token from another issuer',
-      () => token((jwt) => jwt.setIssuer('someone-else').setAudience('bakery').setExpirationTime('60s')),
+      'a token from an unknown issuer',
+      () => token((jwt) => jwt.setIssuer('someone-else').setExpirationTime('60s')),
       401,
     ],
     [
-      'a token signed with another secret',
-      () =>
-        token(
-          (jwt) => jwt.setIssuer(TOKEN_ISSUER).setAudience('bakery').setExpirationTime('60s'),
-          new TextEncoder().encode(randomBytes(32).toString('hex')),
-        ),
+      'an HS256 token',
+      async () => {
+        const signed = await new SignJWT({ scope: 'tenant-data:delete' })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer(TOKEN_ISSUER)
+          .setAudience('bakery')
+          .setSubject('kit-test')
+          .setIssuedAt()
+          .setExpirationTime('60s')
+          .sign(new TextEncoder().encode(randomBytes(32).toString('hex')));
+        sentTokens.push(signed);
+        return signed;
+      },
       401,
     ],
-    [
-      'a token living longer than 5 minutes',
-      () => token((jwt) => jwt.setIssuer(TOKEN_ISSUER).setAudience('bakery').setExpirationTime('10m')),
-      401,
-    ],
-  ])('refuses %s and deletes nothing', async (_name, makeToken, status) => {
+    ['a token living longer than 5 minutes', () => token((jwt) => jwt.setExpirationTime('10m')), 401],
+  ])('refuses %s on DELETE and deletes nothing', async (_name, makeToken, status) => {
     const before = await expectedCounts(db.pool, tenant);
     const answer = await call<{ error: { code: string; message: string } }>('DELETE', tenantUrl(tenant), {
       token: await makeToken(),
     });
     expect(answer.status).toBe(status);
     expect(answer.body.error.code).toBe(status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    expect(answer.body.error.message.length).toBeGreaterThan(0);
     expect(await expectedCounts(db.pool, tenant)).toEqual(before);
   });
 
@@ -275,6 +290,35 @@ describe('auth', () => {
     ).toBe(401);
     const health = await call('GET', `${service.url}/healthz`, { token: null });
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', service: 'bakery' } });
+  });
+
+  it("refuses a token on every route but its scope's", async () => {
+    const jobUrl = `${service.baseUrl}/deletions/${randomUUID()}`;
+    const routes: [string, string, Scope, unknown?][] = [
+      ['GET', tenantUrl(tenant, '/deletion-preview'), 'tenant-data:preview'],
+      ['DELETE', tenantUrl(tenant), 'tenant-data:delete'],
+      ['GET', jobUrl, 'tenant-data:delete'],
+      ['GET', `${service.baseUrl}/admin/legal-holds/${tenant}`, 'legal-hold:admin'],
+      ['DELETE', `${service.baseUrl}/admin/legal-holds/${tenant}`, 'legal-hold:admin'],
+      ['PUT', `${service.baseUrl}/admin/faults`, 'kit:faults', { errorRate: 1 }],
+      ['GET', `${service.baseUrl}/admin/request-counts`, 'kit:faults'],
+    ];
+    const before = await expectedCounts(db.pool, tenant);
+    const scopes: Scope[] = ['tenant-data:preview', 'tenant-data:delete', 'legal-hold:admin', 'kit:faults'];
+    for (const [method, url, needed, body] of routes) {
+      for (const scope of scopes.filter((other) => other !== needed)) {
+        const answer = await call<{ error: { code: string; message: string } }>(method, url, { scope, body });
+        expect([method, url, scope, answer.status, answer.body.error.message]).toEqual([
+          method,
+          url,
+          scope,
+          403,
+          `token lacks scope ${needed}`,
+        ]);
+      }
+    }
+    expect(await expectedCounts(db.pool, tenant)).toEqual(before);
+    expect((await call('GET', `${service.baseUrl}/admin/faults`)).body).toMatchObject({ errorRate: 0 });
   });
 });
 
@@ -321,28 +365,57 @@ describe('legal holds', () => {
   const tenant = 'tenant-held';
   beforeAll(() => seedTenant(db.pool, tenant, SHAPE));
 
-  it('answers 409 while held, deleting nothing, and 200 once lifted', async () => {
+  it('answers 409 while held, naming who placed it, deleting nothing, and 200 once lifted', async () => {
     const holdUrl = `${service.baseUrl}/admin/legal-holds/${tenant}`;
-    const placed = await call('PUT', holdUrl, { body: { reason: 'litigation 2026-17' } });
-    expect(placed).toMatchObject({ status: 200, body: { tenant_id: tenant, held: true } });
-    expect((await call('GET', holdUrl)).body.held).toBe(true);
+    const placed = await call('PUT', holdUrl, { body: { reason: 'litigation 2026-17' }, subject: 'counsel-7' });
+    expect(placed).toMatchObject({ status: 200, body: { tenant_id: tenant, held: true, placed_by: 'counsel-7' } });
+    // Re-worded by someone else: the first placer and time stay.
+    const reworded = await call('PUT', holdUrl, { body: { reason: 'litigation 2026-17b' }, subject: 'counsel-8' });
+    expect(reworded.body).toMatchObject({ placed_by: 'counsel-7', placed_at: placed.body.placed_at });
+    expect((await call('GET', holdUrl)).body).toMatchObject({ held: true, placed_by: 'counsel-7' });
 
     const before = await expectedCounts(db.pool, tenant);
-    const refused = await call<{ error: { code: string } }>('DELETE', tenantUrl(tenant), {
+    const refused = await call<{ error: Record<string, string> }>('DELETE', tenantUrl(tenant), {
       headers: { 'idempotency-key': 'req-held-1' },
     });
     expect(refused.status).toBe(409);
-    expect(refused.body.error.code).toBe('LEGAL_HOLD');
+    expect(refused.body.error).toMatchObject({
+      code: 'LEGAL_HOLD',
+      held_by: 'counsel-7',
+      held_since: placed.body.placed_at,
+    });
+    expect(refused.body.error.message).toContain('placed by counsel-7');
     expect(await expectedCounts(db.pool, tenant)).toEqual(before);
     expect((await call('GET', tenantUrl(tenant, '/deletion-preview'))).body.total).toBeGreaterThan(0);
 
-    expect((await call('DELETE', holdUrl)).body).toMatchObject({ held: false, lifted: true });
+    const lifted = await call('DELETE', holdUrl, { subject: 'counsel-9' });
+    expect(lifted.body).toMatchObject({ held: false, lifted: true, lifted_by: 'counsel-9' });
+    const history = await call<{ held: boolean; lifted_holds: Record<string, unknown>[] }>('GET', holdUrl);
+    expect(history.body.held).toBe(false);
+    expect(history.body.lifted_holds[0]).toMatchObject({
+      reason: 'litigation 2026-17b',
+      placed_by: 'counsel-7',
+      placed_at: placed.body.placed_at,
+      lifted_by: 'counsel-9',
+      lifted_at: lifted.body.lifted_at,
+    });
+    expect((await call('DELETE', holdUrl)).body).toEqual({ tenant_id: tenant, held: false, lifted: false });
     // The same request retried after the hold: a 409 is never replayed.
     const deleted = await call<{ deleted_counts: Record<string, number> }>('DELETE', tenantUrl(tenant), {
       headers: { 'idempotency-key': 'req-held-1' },
     });
     expect(deleted.status).toBe(200);
     expect(deleted.body.deleted_counts.orders).toBe(before.orders);
+  });
+
+  it('refuses to lift a hold with a deleting token (403), and the hold stays', async () => {
+    const holdUrl = `${service.baseUrl}/admin/legal-holds/${tenant}-2`;
+    await call('PUT', holdUrl, { body: { reason: 'audit' } });
+    const refused = await call<{ error: { code: string } }>('DELETE', holdUrl, { scope: 'tenant-data:delete' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('FORBIDDEN');
+    expect((await call('GET', holdUrl)).body.held).toBe(true);
+    await call('DELETE', holdUrl);
   });
 
   it('refuses a hold without a reason', async () => {

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { startDeletableService, type RunningDeletableService } from '../../services/kit/deletable-service';
 import { FaultInjector } from '../../services/kit/faults';
 import { BAKERY_DEFINITION, BAKERY_SCHEMA } from './bakery-schema';
 import { kitClient } from './kit-http';
+import { testTokens } from './test-tokens';
 import { kitOptions } from './kit-startup';
 import { throwawayDatabases } from './kit-test-db';
 
@@ -11,8 +11,8 @@ import { throwawayDatabases } from './kit-test-db';
  * no `/admin/faults` and answers every request for real; one started with it has the knobs, and they act.
  */
 
-const secret = randomBytes(32).toString('base64url');
-const call = kitClient(secret, BAKERY_DEFINITION.serviceType);
+const tokens = testTokens();
+const call = kitClient(tokens, BAKERY_DEFINITION.serviceType);
 const database = throwawayDatabases();
 const running: RunningDeletableService[] = [];
 afterAll(async () => {
@@ -22,7 +22,7 @@ afterAll(async () => {
 async function start(faults?: FaultInjector): Promise<RunningDeletableService> {
   const db = await database(BAKERY_SCHEMA);
   const service = await startDeletableService(
-    kitOptions(db, secret, { ...BAKERY_DEFINITION, files: [] }, faults ? { faults } : {}),
+    kitOptions(db, tokens, { ...BAKERY_DEFINITION, files: [] }, faults ? { faults } : {}),
   );
   running.push(service);
   return service;

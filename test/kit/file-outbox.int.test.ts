@@ -5,7 +5,6 @@
  * removed and counted once) and per-tenant confinement (a row naming another tenant's file is refused
  * and nothing is deleted, in one transaction or in batches).
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { startDeletableService } from '../../services/kit/deletable-service';
 import { FaultInjector } from '../../services/kit/faults';
 import type { DeletableServiceDefinition } from '../../services/kit/service-definition';
 import { kitClient } from './kit-http';
+import { testTokens } from './test-tokens';
 import { createTestDatabase, type TestDatabase } from './kit-test-db';
 
 // documents reach the tenant through accounts, so they are deleted first; a locked account makes the
@@ -36,8 +36,8 @@ const DEFINITION: DeletableServiceDefinition = {
   files: [{ table: 'documents', pathColumn: 'path', countAs: 'document_files' }],
 };
 
-const secret = randomBytes(32).toString('base64url');
-const call = kitClient(secret, 'archive');
+const tokens = testTokens();
+const call = kitClient(tokens, 'archive');
 const logLines: string[] = [];
 const running = new Set<RunningDeletableService>();
 
@@ -50,7 +50,7 @@ async function start(options: Partial<KitOptions> = {}): Promise<RunningDeletabl
     definition: DEFINITION,
     databaseUrl: db.url,
     port: 0,
-    secret,
+    tokens: tokens.verifier,
     fileRoot,
     logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(line) }),
     faults: new FaultInjector(),

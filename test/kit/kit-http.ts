@@ -1,6 +1,7 @@
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import type { Scope } from '@tenant-deletion/contract/service-token';
+import { scopeOfRoute, type TestTokens } from './test-tokens';
 
-/** Real HTTP against a started kit service, with a valid token unless the test says otherwise. */
+/** Real HTTP against a started kit service, with a token for the route's scope unless the test says otherwise. */
 
 export interface HttpAnswer<T = Record<string, unknown>> {
   status: number;
@@ -11,19 +12,25 @@ export interface HttpAnswer<T = Record<string, unknown>> {
 export interface CallOptions {
   /** null sends no Authorization header; a string is sent as the bearer token. */
   token?: string | null;
+  /** The scope of the minted token, when not the route's own. */
+  scope?: Scope;
+  /** The minted token's subject (who placed or lifted a hold). */
+  subject?: string;
   body?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
 }
 
-export function kitClient(secret: string, audience: string) {
+export function kitClient(tokens: TestTokens, audience: string) {
   return async function call<T = Record<string, unknown>>(
     method: string,
     url: string,
     options: CallOptions = {},
   ): Promise<HttpAnswer<T>> {
     const token =
-      options.token === undefined ? await mintServiceToken(secret, { audience, subject: 'kit-test' }) : options.token;
+      options.token === undefined
+        ? await tokens.mint(audience, options.scope ?? scopeOfRoute(method, url), options.subject)
+        : options.token;
     const response = await fetch(url, {
       method,
       headers: {

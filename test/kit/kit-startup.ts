@@ -2,16 +2,24 @@ import pino from 'pino';
 import { startDeletableService, type KitOptions } from '../../services/kit/deletable-service';
 import type { DeletableServiceDefinition } from '../../services/kit/service-definition';
 import type { TestDatabase } from './kit-test-db';
+import type { TestTokens } from './test-tokens';
 
 /** Starting a kit service on a throwaway database, quietly, as the start-up tests do. */
 
 export function kitOptions(
   db: TestDatabase,
-  secret: string,
+  tokens: TestTokens,
   definition: Partial<DeletableServiceDefinition> & Pick<DeletableServiceDefinition, 'serviceType'>,
   extra: Partial<KitOptions> = {},
 ): KitOptions {
-  return { definition, databaseUrl: db.url, port: 0, secret, logger: pino({ level: 'silent' }), ...extra };
+  return {
+    definition,
+    databaseUrl: db.url,
+    port: 0,
+    tokens: tokens.verifier,
+    logger: pino({ level: 'silent' }),
+    ...extra,
+  };
 }
 
 /** Why the service refused to start; fails the test if it started. */

@@ -4,17 +4,17 @@
  * an undeclared ON DELETE CASCADE, a table two tenants' paths reach), or start and delete exactly the
  * tenant's rows: in a second schema too, never a row another tenant's path reaches.
  */
-import { randomBytes } from 'node:crypto';
 import type { DeletionBody, ErrorBody, PreviewBody } from '@tenant-deletion/contract';
 import type { DeletableServiceDefinition } from '../../services/kit/service-definition';
 import { startDeletableService, type KitOptions } from '../../services/kit/deletable-service';
 import { KitOverDeletionError } from '../../services/kit/over-deletion-guard';
 import { kitClient } from './kit-http';
+import { testTokens } from './test-tokens';
 import { kitOptions, startupError } from './kit-startup';
 import { throwawayDatabases, type TestDatabase } from './kit-test-db';
 
-const secret = randomBytes(32).toString('hex');
-const call = kitClient(secret, 'stock');
+const tokens = testTokens();
+const call = kitClient(tokens, 'stock');
 const database = throwawayDatabases();
 /** One transaction, and batches of one row, each committed on its own. */
 const MODES: [string, Partial<KitOptions>][] = [
@@ -27,7 +27,7 @@ function options(
   definition: Partial<DeletableServiceDefinition> = {},
   extra: Partial<KitOptions> = {},
 ): KitOptions {
-  return kitOptions(db, secret, { serviceType: 'stock', ...definition }, extra);
+  return kitOptions(db, tokens, { serviceType: 'stock', ...definition }, extra);
 }
 
 async function rowsOf(db: TestDatabase, sql: string): Promise<unknown[]> {

@@ -3,14 +3,14 @@
  * reached through it); in batches its rows are addressed by (tableoid, ctid), because partitions reuse
  * the same ctids and another tenant's row may sit at the same ctid in a sibling partition.
  */
-import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { startDeletableService, type RunningDeletableService } from '../../services/kit/deletable-service';
 import { kitClient } from './kit-http';
+import { testTokens } from './test-tokens';
 import { createTestDatabase, type TestDatabase } from './kit-test-db';
 
-const secret = randomBytes(32).toString('hex');
-const call = kitClient(secret, 'events');
+const tokens = testTokens();
+const call = kitClient(tokens, 'events');
 let db: TestDatabase;
 let service: RunningDeletableService;
 
@@ -28,7 +28,7 @@ beforeAll(async () => {
     definition: { serviceType: 'events' },
     databaseUrl: db.url,
     port: 0,
-    secret,
+    tokens: tokens.verifier,
     singleTransactionMaxRows: 0,
     batchSize: 2,
     logger: pino({ level: 'silent' }),

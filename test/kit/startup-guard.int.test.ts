@@ -2,7 +2,6 @@
  * Needs the local stack's PostgreSQL: throwaway databases with small schemas, on which a kit service
  * must refuse to start (naming the table and the problem) or start with its bookkeeping tables in place.
  */
-import { randomBytes } from 'node:crypto';
 import { KitCoverageError } from '../../services/kit/coverage-guard';
 import type { DeletableServiceDefinition } from '../../services/kit/service-definition';
 import { KitDefinitionError } from '../../services/kit/service-definition';
@@ -10,6 +9,7 @@ import { KitPlanError } from '../../services/kit/deletion-plan';
 import { startDeletableService, type KitOptions } from '../../services/kit/deletable-service';
 import { kitOptions, startupError } from './kit-startup';
 import { throwawayDatabases, type TestDatabase } from './kit-test-db';
+import { testTokens } from './test-tokens';
 
 const INVOICING = `
   CREATE TABLE invoices (id bigserial PRIMARY KEY, tenant_id text NOT NULL, total numeric NOT NULL);
@@ -19,13 +19,14 @@ const INVOICING = `
 `;
 
 const database = throwawayDatabases();
+const tokens = testTokens();
 
 function options(
   db: TestDatabase,
   definition: Partial<DeletableServiceDefinition>,
   extra: Partial<KitOptions> = {},
 ): KitOptions {
-  return kitOptions(db, randomBytes(32).toString('hex'), { serviceType: 'invoicing', ...definition }, extra);
+  return kitOptions(db, tokens, { serviceType: 'invoicing', ...definition }, extra);
 }
 
 describe('start-up', () => {
