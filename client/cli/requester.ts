@@ -3,8 +3,9 @@ import { identifier } from '@tenant-deletion/contract';
 import { usageError } from './exit-codes';
 
 /**
- * Who asks: `--requested-by`, else TDEL_USER, else the OS user name made to fit the identifier rule. It is an
- * id, never a name or an e-mail: it goes into workflow histories and the ledger.
+ * Who `tdel` says it is on the local stack, where it signs its own development token: `--as`, else TDEL_USER, else
+ * the OS user name made to fit the identifier rule. It is an id, never a name or an e-mail: as the token's subject
+ * it becomes requestedBy (or approvedBy) in workflow histories, the ledger and the certificate.
  */
 export function resolveRequester(option: string | undefined, env: NodeJS.ProcessEnv): string {
   if (option !== undefined) return option;

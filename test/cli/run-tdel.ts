@@ -12,10 +12,15 @@ export interface TdelRun {
   stderr: string;
 }
 
-/** Nothing listens here: Temporal and PostgreSQL at these addresses are unreachable at once. */
+/**
+ * Nothing listens here (and fetch refuses port 1 outright, hence 2 for the API): Temporal, PostgreSQL and the API at these addresses are unreachable at once. The
+ * token has a JWT's shape only (nothing verifies it: nothing answers), so that no run signs a development token.
+ */
 export const UNREACHABLE_ENV = {
   TEMPORAL_ADDRESS: '127.0.0.1:1',
   DATABASE_URL: 'postgres://postgres@127.0.0.1:1/tenant_deletion',
+  TDEL_API_URL: 'http://127.0.0.1:2',
+  TDEL_TOKEN: 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJub2JvZHkifQ.c2ln',
 };
 
 export function tdel(

@@ -65,7 +65,11 @@ describe('usage errors exit 2 with a message, touching nothing', () => {
     [['delete', 'x'.repeat(65)], /tenantId must be 1-64 characters/],
     [['delete', 't-1', '--instance', 'no/slash'], /serviceInstanceId must be 1-64 characters/],
     [['delete', 't-1', '--reason', 'rm -rf * ; <script>'], /reason must be plain text/],
-    [['delete', 't-1', '--requested-by', 'Jane Doe <jane@example.com>'], /requestedBy must be/],
+    [['delete', 't-1', '--as', 'Jane Doe <jane@example.com>'], /--as must be 1-64 characters/],
+    [['approve', 't-1', '--requested-by', 'Jane Doe'], /--as must be 1-64 characters/],
+    [['delete', 't-1', '--api-url', 'ftp://api.example'], /--api-url must be an http:\/\/ or https:\/\/ URL/],
+    [['cancel', 't-1', '--token', 'not-a-token-at-all'], /--token is not a JWT/],
+    [['approve', 't-1', '--request', 'not an id'], /invalid approval: requestIds.0 must be 1-200 characters/],
     [['delete', 't-1', '--bogus'], /unknown option '--bogus'/],
     [['status', 't-1', 'extra'], /too many arguments/],
     [['list', '--status', 'DONE'], /Allowed choices are PENDING, AWAITING_APPROVAL/],
@@ -105,10 +109,33 @@ describe('usage errors exit 2 with a message, touching nothing', () => {
     expect(run.stderr).not.toMatch(/Temporal unreachable/);
   });
 
-  it('reports an invalid TDEL_USER', async () => {
-    const run = await tdel(['delete', 't-1'], { env: { ...UNREACHABLE_ENV, TDEL_USER: 'Jane Doe' } });
+  it('reports an invalid TDEL_USER, when it would name the development token', async () => {
+    const run = await tdel(['delete', 't-1'], {
+      env: { ...UNREACHABLE_ENV, TDEL_TOKEN: undefined, TDEL_USER: 'Jane Doe' },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/TDEL_USER must be 1-64 characters/);
+  });
+
+  it('never prints a token it refuses', async () => {
+    const run = await tdel(['retry', 't-1'], { env: { ...UNREACHABLE_ENV, TDEL_TOKEN: 'secret-value-never-printed' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('TDEL_TOKEN is not a JWT');
+    expect(run.stderr).not.toContain('secret-value-never-printed');
+  });
+
+  it('signs no development token where AUTH_ISSUER names a real identity provider', async () => {
+    const run = await tdel(['approve', 't-1'], {
+      env: {
+        ...UNREACHABLE_ENV,
+        TDEL_TOKEN: undefined,
+        AUTH_ISSUER: 'https://login.example.com',
+        AUTH_JWKS_URL: 'https://login.example.com/jwks',
+      },
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no token: AUTH_ISSUER names an identity provider (https://login.example.com)');
+    expect(run.stderr).toContain('hint: pass its token with --token or TDEL_TOKEN');
   });
 
   it('keeps --json runs to one JSON document on stdout, even for usage errors', async () => {
@@ -119,14 +146,7 @@ describe('usage errors exit 2 with a message, touching nothing', () => {
 });
 
 describe('unreachable servers exit 3 with what to do', () => {
-  it.each([
-    [['status', 't-1']],
-    [['status', 't-1', '--watch']],
-    [['delete', 't-1', '--wait']],
-    [['list']],
-    [['cancel', 't-1']],
-    [['retry', 't-1', '--instance', 'a-1']],
-  ])('Temporal: tdel %j', async (args) => {
+  it.each([[['status', 't-1']], [['status', 't-1', '--watch']], [['list']]])('Temporal: tdel %j', async (args) => {
     const started = Date.now();
     const run = await tdel(args, { env: UNREACHABLE_ENV });
     expect(run.code).toBe(3);
@@ -134,6 +154,20 @@ describe('unreachable servers exit 3 with what to do', () => {
     expect(run.stderr).toContain('start it with `npm run stack:up`');
     expect(run.stdout).toBe('');
     expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it.each([
+    [['delete', 't-1', '--wait']],
+    [['cancel', 't-1']],
+    [['retry', 't-1', '--instance', 'a-1']],
+    [['approve', 't-1', '--request', 'r-1']],
+  ])('the deletion API: tdel %j', async (args) => {
+    const run = await tdel(args, { env: UNREACHABLE_ENV });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('the deletion API at http://127.0.0.1:2 is unreachable (ECONNREFUSED)');
+    expect(run.stderr).toContain('start it with `npm run api`');
+    expect(run.stderr).not.toContain(UNREACHABLE_ENV.TDEL_TOKEN);
+    expect(run.stdout).toBe('');
   });
 
   it('Temporal, with --json: the error as the one document', async () => {

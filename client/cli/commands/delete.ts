@@ -1,29 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { tenantWorkflowId, deletionRequestSchema, type DeletionRequest } from '@tenant-deletion/contract';
-import { requestDeletion } from '@tenant-deletion/client';
-import { examples, instanceOption, jsonOption, parseIdentifier, parseInput, tenantArgument } from '../arguments';
+import { deletionRequestSchema } from '@tenant-deletion/contract';
+import { addApiOptions, openApi, type ApiOptions } from '../api-access';
+import { ApiRefusal, newIdempotencyKey, refusalError } from '../api-client';
+import { examples, instanceOption, jsonOption, parseInput, tenantArgument } from '../arguments';
 import type { CliContext } from '../context';
 import { requestPhase, requestStillRunning } from '../deletion-phase';
 import { EXIT } from '../exit-codes';
 import { followTenant } from '../follow';
-import { resolveRequester } from '../requester';
 import { renderTenantView } from '../status-report';
 
-interface DeleteOptions {
+interface DeleteOptions extends ApiOptions {
   instance?: string[];
   gdpr: boolean;
   dryRun: boolean;
   reason?: string;
-  requestedBy?: string;
   requestedAt?: string;
   wait: boolean;
   json?: boolean;
 }
 
-/** `tdel delete`: signal-with-start of the tenant's workflow, as the bridge does for Kafka, then optionally follow. */
+/** What the deletion API answers to a request it accepted (202). */
+interface Accepted {
+  requestId: string;
+  workflowId: string;
+  status: string;
+  traceId?: string;
+}
+
+/**
+ * `tdel delete`: asks the deletion API, which verifies the token, checks the right to delete the tenant and starts
+ * the request by signal-with-start, as the bridge does for Kafka (requestedBy = the token's subject). `--wait` then
+ * follows the tenant's workflow through Temporal, as `tdel status --watch` does.
+ */
 export function registerDelete(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('delete')
     .description("request the deletion of a tenant's data: every active service instance, or the ones named")
     .summary('delete a tenant, or some of its instances')
@@ -32,11 +43,6 @@ export function registerDelete(program: Command, ctx: CliContext): void {
     .option('--gdpr', 'GDPR mode: once all is deleted, erase the tenant record and its PII', false)
     .option('--dry-run', 'ask every service what it would delete, deleting nothing', false)
     .option('--reason <text>', 'why, for the audit trail (plain text, at most 200 characters)')
-    .option(
-      '--requested-by <id>',
-      'who asks, an id (default: $TDEL_USER, else your OS user name)',
-      parseIdentifier('requestedBy'),
-    )
     .option(
       '--requested-at <timestamp>',
       'when the requester asked, ISO-8601 with zone (default: now); a GDPR request is due one month later',
@@ -49,84 +55,113 @@ export function registerDelete(program: Command, ctx: CliContext): void {
         ['tdel delete tenant-12345 --gdpr --reason contract-ended', 'the whole tenant, GDPR erasure'],
         ['tdel delete tenant-12345 --instance orders-1 --wait', 'one instance, following it to the end'],
         ['tdel delete tenant-12345 --dry-run --wait', 'what would be deleted, per service'],
-        ['tdel delete tenant-12345 --gdpr --requested-at 2026-11-02T09:30:00Z', 'a GDPR request received by mail'],
+        ['TDEL_TOKEN=$(get-token) tdel delete tenant-12345', 'with a token from your identity provider'],
       ]) +
-        "\nThe request joins the tenant's workflow (tenant-deletion:<tenantId>), starting it when none runs.\n" +
-        'Instances that others depend on are refused until those are deleted first.\n',
-    )
-    .action(async (tenantId: string, options: DeleteOptions) => {
-      const request = buildRequest(ctx, tenantId, options);
-      const webUiUrl = ctx.webUi().tenant(tenantId);
-      const handle = await ctx.withTemporal(tenantId, (session) => requestDeletion(session.client, request));
-      const requested = {
-        tenantId,
-        workflowId: tenantWorkflowId(tenantId),
-        runId: handle.signaledRunId,
-        requestId: request.requestId,
-        traceId: request.traceId,
-        requestedBy: request.requestedBy,
-        scope: request.instances ?? 'whole tenant',
-        gdprMode: request.gdprMode,
-        dryRun: request.dryRun,
-        webUiUrl,
-      };
-      const { out } = ctx;
-      if (!options.json) {
-        const scope = request.instances
-          ? `instance(s) ${request.instances.join(', ')} of tenant ${tenantId}`
-          : `the whole tenant ${tenantId}`;
-        const flags = [request.gdprMode && 'GDPR', request.dryRun && 'dry run'].filter(Boolean).join(', ');
-        out.line(`${out.c.green('requested')}: delete ${scope}${flags ? ` (${flags})` : ''}`);
-        out.line(`  workflow  ${requested.workflowId}`);
-        out.line(`  request   ${request.requestId}`);
-        out.line(`  trace     ${request.traceId}`);
-        out.line(`  Web UI    ${webUiUrl}`);
-      }
-      if (!options.wait) {
-        if (options.json) out.json(requested);
-        else out.line(`follow it with \`tdel status ${tenantId} --watch\``);
-        return;
-      }
+        "\nThe deletion API (--api-url) checks that the token's subject may delete the tenant (its owner or admin, or\n" +
+        "an operator); the request joins the tenant's workflow (tenant-deletion:<tenantId>), starting it when none\n" +
+        'runs. Instances that others depend on are refused until those are deleted first.\n' +
+        'Exit 1 when the API refuses the token or the right (its reason printed), 3 for a tenant the registry does\n' +
+        'not know or an API that does not answer.\n',
+    );
+  addApiOptions(command, 'who asks').action(async (tenantId: string, options: DeleteOptions) => {
+    const body = buildBody(options);
+    const api = await openApi(ctx, options);
+    const traceId = `cli-${randomUUID()}`;
+    let accepted: Accepted;
+    try {
+      accepted = await api.client.call<Accepted>({
+        ...(body.instances
+          ? { method: 'POST', path: `/api/v1/tenants/${encodeURIComponent(tenantId)}/deletions` }
+          : { method: 'DELETE', path: `/api/v1/tenants/${encodeURIComponent(tenantId)}` }),
+        body,
+        idempotencyKey: newIdempotencyKey(),
+        traceId,
+      });
+    } catch (error) {
+      throw error instanceof ApiRefusal ? refusalError(error, 'delete', tenantId) : error;
+    }
+    const webUiUrl = ctx.webUi().tenant(tenantId);
+    const requested = {
+      tenantId,
+      workflowId: accepted.workflowId,
+      requestId: accepted.requestId,
+      traceId: accepted.traceId ?? traceId,
+      requestedBy: api.subject ?? null,
+      scope: body.instances ?? 'whole tenant',
+      gdprMode: body.gdprMode,
+      dryRun: body.dryRun,
+      webUiUrl,
+    };
+    const { out } = ctx;
+    if (!options.json) {
+      const scope = body.instances
+        ? `instance(s) ${body.instances.join(', ')} of tenant ${tenantId}`
+        : `the whole tenant ${tenantId}`;
+      const flags = [body.gdprMode && 'GDPR', body.dryRun && 'dry run'].filter(Boolean).join(', ');
+      out.line(`${out.c.green('requested')}: delete ${scope}${flags ? ` (${flags})` : ''}`);
+      out.line(`  workflow  ${requested.workflowId}`);
+      out.line(`  request   ${requested.requestId}`);
+      out.line(`  trace     ${requested.traceId}`);
+      if (requested.requestedBy) out.line(`  as        ${requested.requestedBy}`);
+      out.line(`  Web UI    ${webUiUrl}`);
+    }
+    if (!options.wait) {
+      if (options.json) out.json(requested);
+      else out.line(`follow it with \`tdel status ${tenantId} --watch\``);
+      return;
+    }
 
-      if (!options.json) out.line('');
-      const view = await followTenant(
-        ctx,
-        tenantId,
-        {
-          stillRunning: (summary) => requestStillRunning(summary, request.requestId),
-          done: (v) => requestPhase(v, request.requestId).phase !== 'running',
-        },
-        { json: options.json === true },
-      );
-      const { phase, status } = requestPhase(view, request.requestId);
-      ctx.exitCode = phase === 'ended' && status === 'COMPLETED' ? EXIT.ok : EXIT.failed;
-      if (options.json) {
-        out.json({ ...requested, outcome: status, tenant: view });
-        return;
-      }
-      out.line('');
-      out.line(renderTenantView(out, view));
-      out.line('');
-      const outcome = status ? out.status(status) : out.status('UNKNOWN');
-      out.line(
-        phase === 'waiting'
-          ? `request ${request.requestId}: ${outcome}, waiting for an admin (\`tdel retry ${tenantId}\` or \`tdel cancel ${tenantId}\`)`
-          : `request ${request.requestId}: ${outcome}`,
-      );
-    });
+    if (!options.json) out.line('');
+    const view = await followTenant(
+      ctx,
+      tenantId,
+      {
+        stillRunning: (summary) => requestStillRunning(summary, requested.requestId),
+        done: (v) => requestPhase(v, requested.requestId).phase !== 'running',
+      },
+      { json: options.json === true },
+    );
+    const { phase, status } = requestPhase(view, requested.requestId);
+    ctx.exitCode = phase === 'ended' && status === 'COMPLETED' ? EXIT.ok : EXIT.failed;
+    if (options.json) {
+      out.json({ ...requested, outcome: status, tenant: view });
+      return;
+    }
+    out.line('');
+    out.line(renderTenantView(out, view));
+    out.line('');
+    const outcome = status ? out.status(status) : out.status('UNKNOWN');
+    out.line(
+      phase === 'waiting'
+        ? `request ${requested.requestId}: ${outcome}, waiting for an admin (\`tdel retry ${tenantId}\` or \`tdel cancel ${tenantId}\`)`
+        : `request ${requested.requestId}: ${outcome}`,
+    );
+  });
 }
 
-function buildRequest(ctx: CliContext, tenantId: string, options: DeleteOptions): DeletionRequest {
-  const request = {
-    requestId: `cli:${randomUUID()}`,
-    tenantId,
-    requestedBy: resolveRequester(options.requestedBy, ctx.env),
-    traceId: `cli-${randomUUID()}`,
-    gdprMode: options.gdpr,
-    dryRun: options.dryRun,
-    reason: options.reason,
-    requestedAt: options.requestedAt ?? new Date().toISOString(),
-    instances: options.instance ? [...new Set(options.instance)] : undefined,
+/**
+ * The body the API takes, checked here first so that a bad value is exit 2 before anything is sent. requestedBy is
+ * not in it: the API takes it from the token. `requestedAt` is sent only when given (a request received earlier).
+ */
+function buildBody(options: DeleteOptions) {
+  const instances = options.instance ? [...new Set(options.instance)] : undefined;
+  const checked = parseInput(
+    deletionRequestSchema.pick({ gdprMode: true, dryRun: true, reason: true, instances: true, requestedAt: true }),
+    {
+      gdprMode: options.gdpr,
+      dryRun: options.dryRun,
+      reason: options.reason,
+      instances,
+      requestedAt: options.requestedAt,
+    },
+    'deletion request',
+    'delete',
+  );
+  return {
+    gdprMode: checked.gdprMode,
+    dryRun: checked.dryRun,
+    ...(checked.reason !== undefined ? { reason: checked.reason } : {}),
+    ...(checked.instances ? { instances: checked.instances } : {}),
+    ...(checked.requestedAt !== undefined ? { requestedAt: checked.requestedAt } : {}),
   };
-  return parseInput(deletionRequestSchema, request, 'deletion request', 'delete');
 }
