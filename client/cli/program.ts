@@ -32,7 +32,10 @@ Environment:
   TEMPORAL_UI_URL      Web UI base for the links printed (default http://localhost:8233)
   DATABASE_URL         the orchestrator's PostgreSQL (default postgres://postgres@localhost:5432/tenant_deletion)
   SERVICE_TOKEN_SECRET HS256 secret for service tokens (preview; default: the local stack's)
-  TDEL_USER            who asks (requestedBy), when --requested-by is not given
+  TDEL_API_URL         the deletion API that delete, cancel, retry and approve go through (default http://localhost:8090)
+  TDEL_TOKEN           the bearer token they show it (from your identity provider); unset on the local stack, tdel
+                       signs a development token for --as with role operator, and says so on stderr
+  TDEL_USER            the subject of that development token, when --as is not given (default: the OS user name)
   CERTIFICATE_SIGNING_KEY_FILE  Ed25519 private key (PEM) of the certificates (default: the local stack's)
   NO_COLOR             any value turns colours off (they are on only on a terminal)
 
