@@ -3,10 +3,12 @@ import { Partitioners, type Consumer, type Producer } from 'kafkajs';
 import { TOPICS } from '@tenant-deletion/contract';
 import { kafkaClient } from '../../common/kafka-client';
 import { startAtEnd } from '../kafka-backlog';
+import { devRequestSigner, type RequestSigner } from './request-signer';
 
 /**
  * The demo's side of Kafka: it asks for deletions the way an upstream system would (request topics, keyed by
- * tenant) and reads the results and lifecycle events the orchestrator publishes from the moment it opens.
+ * tenant, each request signed) and reads the results and lifecycle events the orchestrator publishes from the
+ * moment it opens. Unless told otherwise it signs as the local stack's requesting system (request-signer.ts).
  */
 
 export interface ResultMessage {
@@ -33,9 +35,16 @@ export class KafkaTraffic {
   private constructor(
     private readonly producer: Producer,
     private readonly consumer: Consumer,
+    private readonly sign: RequestSigner,
   ) {}
 
-  static async open(brokers: string[], tenants: string[]): Promise<KafkaTraffic> {
+  static async open(
+    brokers: string[],
+    tenants: string[],
+    sign: RequestSigner = devRequestSigner(),
+  ): Promise<KafkaTraffic> {
+    // A missing issuer key stops the tool here, before it connects, rather than at its first request.
+    await sign();
     const kafka = kafkaClient(brokers, 'tenant-deletion-demo');
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     const groupId = `tenant-deletion-demo-${randomUUID()}`;
@@ -44,7 +53,7 @@ export class KafkaTraffic {
     // Only what follows matters, and the topics can hold millions of earlier events.
     await startAtEnd(brokers, groupId, topics);
     await Promise.all([producer.connect(), consumer.connect()]);
-    const traffic = new KafkaTraffic(producer, consumer);
+    const traffic = new KafkaTraffic(producer, consumer, sign);
     await consumer.subscribe({ topics });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
@@ -62,9 +71,10 @@ export class KafkaTraffic {
     await this.send(TOPICS.tenantDeletionRequest, tenantId, {
       traceId,
       key: tenantId,
+      authorization: await this.sign(),
+      // No requestedBy: the bridge records the token's subject.
       payload: {
         tenantId,
-        requestedBy: 'demo-admin',
         timestamp: new Date().toISOString(),
         gdprMode,
         dryRun: false,
@@ -77,11 +87,11 @@ export class KafkaTraffic {
     await this.send(TOPICS.serviceDeletionRequest, tenantId, {
       traceId,
       key: tenantId,
+      authorization: await this.sign(),
       payload: {
         tenantId,
         serviceType,
         serviceInstanceId,
-        requestedBy: 'demo-admin',
         timestamp: new Date().toISOString(),
         gdprMode: false,
       },
