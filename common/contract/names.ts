@@ -16,12 +16,19 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 export const WORKFLOW_TYPES = {
   tenant: 'TenantDeletionWorkflow',
   serviceInstance: 'ServiceInstanceDeletionWorkflow',
+  /** Asks each of a tenant's active instances what a deletion would delete, for `tdel preview`; deletes nothing. */
+  tenantPreview: 'TenantPreviewWorkflow',
 } as const;
 
 export const ORCHESTRATION_TASK_QUEUE = 'tenant-deletion';
 
 export function tenantWorkflowId(tenantId: string): string {
   return `tenant-deletion:${tenantId}`;
+}
+
+/** One per preview asked for: previews of one tenant may run side by side, and never meet its deletion workflow. */
+export function tenantPreviewWorkflowId(tenantId: string, uuid: string): string {
+  return `tenant-preview:${tenantId}:${uuid}`;
 }
 
 export function serviceInstanceWorkflowId(tenantId: string, serviceInstanceId: string): string {

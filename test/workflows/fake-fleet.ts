@@ -46,6 +46,8 @@ export function fakeWorkerConfig(orchestration: Partial<WorkerConfig['orchestrat
 export class FakeFleet {
   readonly inventories = new Map<string, ServiceInstance[]>();
   readonly behaviours = new Map<string, Behaviour>();
+  /** Per `${tenantId}/${serviceInstanceId}`: what its preview does instead of answering 7 rows. */
+  readonly previewBehaviours = new Map<string, (target: InstanceTarget) => Promise<DeletedCounts>>();
   readonly calls: Call[] = [];
   readonly ledger: LedgerEntry[] = [];
   readonly reports: OutcomeReport[] = [];
@@ -171,8 +173,11 @@ export class FakeFleet {
     };
     return {
       previewInstance: async (target) => {
-        record('previewInstance', target).finishedAt = Date.now();
-        return { rows: 7 };
+        const call = record('previewInstance', target);
+        const behaviour = this.previewBehaviours.get(`${target.tenantId}/${target.serviceInstanceId}`);
+        const counts = behaviour ? await behaviour(target) : { rows: 7 };
+        call.finishedAt = Date.now();
+        return counts;
       },
       deleteInstance: async (input) => {
         const call = record('deleteInstance', input);

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { MissingSecretError, resolveServiceTokenSecret } from '../../../common/service-token-secret';
-import { FAILURE_TYPES, type ServiceInstance } from '@tenant-deletion/contract';
-import { ServiceCallError, ServiceClient } from '@tenant-deletion/contract/service-client';
-import { listInstances } from '../../../db/service-instances';
+import { type Client, WorkflowFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import {
+  FAILURE_TYPES,
+  ORCHESTRATION_TASK_QUEUE,
+  tenantPreviewWorkflowId,
+  WORKFLOW_TYPES,
+} from '@tenant-deletion/contract';
+import type { TenantPreviewWorkflow } from '../../../workflows/tenant-preview-workflow';
 import { examples, jsonOption, parseIdentifier, positiveIntegerParser, tenantArgument } from '../arguments';
 import type { CliContext } from '../context';
-import { EXIT, notFoundError, usageError } from '../exit-codes';
+import { CliError, EXIT, notFoundError, unreachableError } from '../exit-codes';
 import { formatCount } from '../output';
 import { resolveRequester } from '../requester';
 
@@ -16,22 +21,15 @@ interface PreviewOptions {
   json?: boolean;
 }
 
-interface InstancePreview {
-  serviceInstanceId: string;
-  serviceType: string;
-  baseUrl: string;
-  counts: Record<string, number> | null;
-  total: number | null;
-  error: string | null;
-  /** The failure's type (ServiceUnreachable, ServiceRejected…) when the service gave no preview. */
-  errorType: string | null;
-}
-
-const CONCURRENCY = 8;
 /** Failures that mean the service could not be reached at all: exit 3 rather than 1. */
 const UNREACHABLE_TYPES: ReadonlySet<string> = new Set([FAILURE_TYPES.unreachable, FAILURE_TYPES.timeout]);
+/** The whole preview's bound, so that a missing worker is reported instead of waited for. */
+const RUN_TIMEOUT_SECONDS = 600;
 
-/** `tdel preview`: each active instance's `deletion-preview`, straight from the services; deletes nothing. */
+/**
+ * `tdel preview`: each active instance's `deletion-preview`, asked by the workers (TenantPreviewWorkflow) with the
+ * orchestrator's tokens, so the CLI holds no key a service accepts; deletes nothing.
+ */
 export function registerPreview(program: Command, ctx: CliContext): void {
   program
     .command('preview')
@@ -40,7 +38,7 @@ export function registerPreview(program: Command, ctx: CliContext): void {
     .addArgument(tenantArgument())
     .option(
       '--requested-by <id>',
-      'the token subject (default: $TDEL_USER, else your OS user name)',
+      'who asks, recorded in the preview workflow (default: $TDEL_USER, else your OS user name)',
       parseIdentifier('requestedBy'),
     )
     .option('--timeout <seconds>', 'how long to wait for each service', positiveIntegerParser('--timeout', 300), 10)
@@ -51,33 +49,35 @@ export function registerPreview(program: Command, ctx: CliContext): void {
         ['tdel preview tenant-12345', 'per-service counts and the total'],
         ['tdel preview tenant-12345 --json', 'as JSON'],
       ]) +
-        '\nReads the instances from the inventory (DATABASE_URL) and calls GET {baseUrl}/tenant/{id}/deletion-preview\n' +
-        "with a token for each service type (SERVICE_TOKEN_SECRET, or the local stack's secret).\n" +
-        'Exit 1 when a service refused or broke the contract, 3 when one could not be reached.\n',
+        `\nRuns the workflow ${WORKFLOW_TYPES.tenantPreview} on the ${ORCHESTRATION_TASK_QUEUE} queue: the workers read the\n` +
+        "tenant's instances from the inventory and call GET {baseUrl}/tenant/{id}/deletion-preview with their own\n" +
+        'tokens (`npm run worker` must be running). Exit 1 when a service refused or broke the contract, 3 when one\n' +
+        'could not be reached or the tenant has no instances on record.\n',
     )
     .action(async (tenantId: string, options: PreviewOptions) => {
       const config = ctx.config();
-      const inventory = await ctx.withDb((db) => listInstances(db, tenantId));
-      if (inventory.length === 0) {
+      const requestedBy = resolveRequester(options.requestedBy, ctx.env);
+      const traceId = `cli-preview-${randomUUID()}`;
+      const result = await ctx.withTemporal(tenantId, async (session) => {
+        await requirePoller(session.client, session.target.namespace);
+        return session.client.workflow
+          .execute<typeof TenantPreviewWorkflow>(WORKFLOW_TYPES.tenantPreview, {
+            workflowId: tenantPreviewWorkflowId(tenantId, randomUUID()),
+            taskQueue: ORCHESTRATION_TASK_QUEUE,
+            args: [{ tenantId, traceId, requestedBy, timeoutSeconds: options.timeout }],
+            workflowExecutionTimeout: `${RUN_TIMEOUT_SECONDS}s`,
+          })
+          .catch((error: unknown) => {
+            throw previewFailed(error, tenantId);
+          });
+      });
+      if (result.inventoryInstances === 0) {
         throw notFoundError(
           `tenant ${tenantId} has no service instances on record`,
           'import them with `tdel inventory import <file.json>` (or `npm run fleet:seed -- --tenant <id>`)',
         );
       }
-      let secret: string;
-      try {
-        secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET, ctx.env);
-      } catch (error) {
-        if (error instanceof MissingSecretError) throw usageError(error.message);
-        throw error;
-      }
-      const active = inventory.filter((instance) => instance.status !== 'DELETED');
-      const client = new ServiceClient(secret, resolveRequester(options.requestedBy, ctx.env));
-      const traceId = `cli-preview-${randomUUID()}`;
-      const previews = await mapConcurrently(active, CONCURRENCY, (instance) =>
-        previewOne(client, tenantId, traceId, instance, options.timeout * 1000, ctx.signal),
-      );
-
+      const previews = result.instances;
       const total = previews.reduce((sum, preview) => sum + (preview.total ?? 0), 0);
       const failed = previews.filter((preview) => preview.error !== null);
       const threshold = config.APPROVAL_THRESHOLD_RECORDS;
@@ -94,7 +94,7 @@ export function registerPreview(program: Command, ctx: CliContext): void {
           tenantId,
           traceId,
           instances: previews,
-          deletedInstances: inventory.length - active.length,
+          deletedInstances: result.deletedInstances,
           total,
           complete: failed.length === 0,
           approvalThreshold: threshold,
@@ -120,9 +120,9 @@ export function registerPreview(program: Command, ctx: CliContext): void {
         ),
       );
       out.line('');
-      const skipped = inventory.length - active.length;
+      const skipped = result.deletedInstances;
       out.line(
-        `${out.c.bold(formatCount(total))} records in ${active.length - failed.length}/${active.length} instance(s) would be deleted` +
+        `${out.c.bold(formatCount(total))} records in ${previews.length - failed.length}/${previews.length} instance(s) would be deleted` +
           (skipped > 0 ? ` (${skipped} already deleted)` : '') +
           (failed.length > 0 ? out.c.red(`; ${failed.length} gave no preview, so the total is incomplete`) : ''),
       );
@@ -135,45 +135,35 @@ export function registerPreview(program: Command, ctx: CliContext): void {
     });
 }
 
-async function previewOne(
-  client: ServiceClient,
-  tenantId: string,
-  traceId: string,
-  instance: ServiceInstance,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<InstancePreview> {
-  const base = {
-    serviceInstanceId: instance.serviceInstanceId,
-    serviceType: instance.serviceType,
-    baseUrl: instance.baseUrl,
-  };
-  try {
-    const { counts, total } = await client.preview({
-      baseUrl: instance.baseUrl,
-      serviceType: instance.serviceType,
-      tenantId,
-      traceId,
-      attempt: 1,
-      requestTimeoutMs: timeoutMs,
-      signal,
-    });
-    return { ...base, counts, total, error: null, errorType: null };
-  } catch (error) {
-    const type = error instanceof ServiceCallError ? error.type : null;
-    return { ...base, counts: null, total: null, error: (error as Error).message, errorType: type };
+/**
+ * A preview nobody runs would wait out its whole timeout: refuse at once when no worker has polled the orchestration
+ * queue lately (Temporal lists the pollers of the last minutes).
+ */
+async function requirePoller(client: Client, namespace: string): Promise<void> {
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: ORCHESTRATION_TASK_QUEUE },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  if (!pollers?.length) {
+    throw unreachableError(
+      `no worker polls the ${ORCHESTRATION_TASK_QUEUE} queue, so nothing would run the preview`,
+      'start the workers with `npm run worker` (the workers ask the services; tdel holds no service token)',
+    );
   }
 }
 
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
+/** A run that ended without a result: most often no worker polls the orchestration queue. */
+function previewFailed(error: unknown, tenantId: string): unknown {
+  if (!(error instanceof WorkflowFailedError)) return error;
+  const cause = error.cause as Error | undefined;
+  const timedOut = cause?.name === 'TimeoutFailure' || /timed out/i.test(error.message);
+  return new CliError(
+    `the preview of tenant ${tenantId} did not finish: ${cause?.message ?? error.message}`,
+    timedOut ? EXIT.notFound : EXIT.failed,
+    timedOut
+      ? `is a worker polling ${ORCHESTRATION_TASK_QUEUE}? start one with \`npm run worker\``
+      : `see the ${WORKFLOW_TYPES.tenantPreview} run in the Web UI`,
+    'PREVIEW_FAILED',
+  );
 }
