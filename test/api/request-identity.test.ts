@@ -44,15 +44,8 @@ describe('trace ids of the deletion API', () => {
     expect(traceIdFor('trace-uuid-999')).toBe('trace-uuid-999');
     expect(traceIdFor(undefined)).toMatch(/^api-[0-9a-f-]{36}$/);
     for (const bad of ['a b', 'x'.repeat(65), ['t1', 't2']]) {
-      const error = (() => {
-        try {
-          traceIdFor(bad);
-        } catch (caught) {
-          return caught;
-        }
-      })();
-      expect(error).toBeInstanceOf(ApiError);
-      expect(error).toMatchObject({ status: 400, code: 'INVALID_TRACE_ID' });
+      expect(() => traceIdFor(bad)).toThrow(ApiError);
+      expect(() => traceIdFor(bad)).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_TRACE_ID' }));
     }
   });
 });
