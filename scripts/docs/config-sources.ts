@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { apiConfigSchema } from '../../client/api/api-config';
 import { bridgeConfigSchema } from '../../client/bridge/bridge-config';
 import { codecServerConfigSchema } from '../../client/codec-server/codec-server-config';
 import { codecEnvSchema } from '../../common/codec-keys';
@@ -37,6 +38,15 @@ export const CONFIG_SOURCES: readonly ConfigSource[] = [
     intro: '`npm run bridge`, besides the variables every program reads.',
     kind: 'environment',
     schema: bridgeConfigSchema,
+  },
+  {
+    title: 'The deletion API',
+    file: 'client/api/api-config.ts',
+    intro:
+      '`npm run api`, besides the variables every program reads and the identity issuer (`AUTH_ISSUER`, ' +
+      "`AUTH_JWKS_URL`); it asks the registry with the readers' key (`READER_TOKEN_SIGNING_KEY_FILE`).",
+    kind: 'environment',
+    schema: apiConfigSchema,
   },
   {
     title: 'The codec server',
