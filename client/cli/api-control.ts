@@ -65,9 +65,11 @@ async function explained(
   named: Named,
 ): Promise<CliError> {
   const plain = refusalError(refusal, verb, tenantId);
-  // 409: the validator said no. Exit 3 when the command named an id the deletion does not have, as before the API.
-  if (refusal.status === 409 && (named.instances || named.requests)) {
+  // 409: the workflow refused. Exit 3, as before the API, when the deletion has ended or the command named an id
+  // the deletion does not have; Temporal, read-only, says which.
+  if (refusal.status === 409) {
     const view = await deletionView(ctx, tenantId);
+    if (view && view.workflowStatus !== 'RUNNING') return ended(tenantId, verb, view.status ?? view.workflowStatus);
     const unknown = view?.source === 'progress' ? unknownIds(view, named) : undefined;
     return unknown ? notFoundError(plain.message, `${unknown}; see \`tdel status ${tenantId}\``) : plain;
   }
@@ -75,11 +77,7 @@ async function explained(
   if (refusal.status === 404 && refusal.code !== 'TENANT_NOT_FOUND') {
     try {
       const view = await ctx.withTemporal(tenantId, (session) => readTenantView(session, ctx.webUi(), tenantId));
-      if (view.workflowStatus === 'RUNNING') return plain;
-      return notFoundError(
-        `the deletion of tenant ${tenantId} has already ended (${view.status ?? view.workflowStatus}): nothing to ${verb}`,
-        `see it with \`tdel status ${tenantId}\`, or request a new one with \`tdel delete ${tenantId}\``,
-      );
+      return view.workflowStatus === 'RUNNING' ? plain : ended(tenantId, verb, view.status ?? view.workflowStatus);
     } catch (error) {
       // "no deletion workflow for tenant …" with its hint, when Temporal has none.
       if (error instanceof CliError && error.message.startsWith('no deletion workflow')) return error;
@@ -87,6 +85,13 @@ async function explained(
     }
   }
   return plain;
+}
+
+function ended(tenantId: string, verb: ControlVerb, status: string): CliError {
+  return notFoundError(
+    `the deletion of tenant ${tenantId} has already ended (${status}): nothing to ${verb}`,
+    `see it with \`tdel status ${tenantId}\`, or request a new one with \`tdel delete ${tenantId}\``,
+  );
 }
 
 /** The deletion as Temporal shows it, or undefined when it cannot be read: the API's answer then stands alone. */
