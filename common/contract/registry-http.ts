@@ -16,6 +16,8 @@ export const tenantSavedSchema = z.object({
   status: tenantStatus,
   created_at: isoTimestamp,
   recreated: z.boolean(),
+  /** The owner named in the request, now the tenant's owner. */
+  owner: identifier.optional(),
 });
 export type TenantSaved = z.infer<typeof tenantSavedSchema>;
 
@@ -65,3 +67,16 @@ export const tenantMembersSchema = z.object({
   members: z.array(tenantMemberSchema),
 });
 export type TenantMembersBody = z.infer<typeof tenantMembersSchema>;
+
+/** DELETE /tenants/{tenantId}/members/{userId}: `removed` is false when they were not a member (nothing changed). */
+export const memberRemovedSchema = z.object({ tenant_id: identifier, user_id: identifier, removed: z.boolean() });
+export type MemberRemovedBody = z.infer<typeof memberRemovedSchema>;
+
+/** POST /tenants/{tenantId}/transfer-ownership: the previous owner is now an admin; `changed` false for a repeat. */
+export const ownershipTransferredSchema = z.object({
+  tenant_id: identifier,
+  owner: identifier,
+  previous_owner: identifier.nullable(),
+  changed: z.boolean(),
+});
+export type OwnershipTransferredBody = z.infer<typeof ownershipTransferredSchema>;

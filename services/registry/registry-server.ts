@@ -4,10 +4,12 @@ import Fastify, { LogController } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { identifier } from '@tenant-deletion/contract';
-import { TokenRejected, verifyServiceToken } from '@tenant-deletion/contract/service-token';
+import type { ServiceTokenVerifier } from '@tenant-deletion/contract/service-token';
 import { ensureDatabase, migrate } from '@tenant-deletion/kit';
 import { REGISTRY } from './registry-settings';
 import { isDatabaseUnavailable, sendError } from './api-errors';
+import { memberRoutes } from './member-routes';
+import { requireDeclaredScopes, requireRegistryToken } from './route-scopes';
 import { tenantRoutes } from './tenant-routes';
 
 /**
@@ -23,8 +25,11 @@ export interface RegistryOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
-  /** The HS256 service-token secret; tokens must name the audience `tenant-registry`. */
-  secret: string;
+  /**
+   * Verifies service tokens (audience `tenant-registry`, each route's scope): built by the caller from the public keys
+   * of REGISTRY_TOKEN_ISSUERS, `serviceTokenVerifier(tokenAuthorities([...REGISTRY_TOKEN_ISSUERS]))`.
+   */
+  tokens: ServiceTokenVerifier;
   logger?: pino.Logger;
 }
 
@@ -46,7 +51,7 @@ function traceIdOf(header: string | string[] | undefined): string {
 }
 
 export async function startRegistry(options: RegistryOptions): Promise<RunningRegistry> {
-  const { databaseUrl, port, host = 'localhost', secret } = options;
+  const { databaseUrl, port, host = 'localhost', tokens } = options;
   const logger = options.logger ?? pino({ name: REGISTRY.serviceType });
 
   await ensureDatabase(databaseUrl);
@@ -67,17 +72,11 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     routerOptions: { maxParamLength: 500 },
   });
 
+  app.addHook('onRoute', requireDeclaredScopes);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-trace-id', request.id);
-    if (request.routeOptions.url === '/healthz') return;
-    try {
-      await verifyServiceToken(secret, request.headers.authorization, REGISTRY.serviceType);
-    } catch (error) {
-      if (!(error instanceof TokenRejected)) throw error;
-      request.log.warn({ reason: error.message }, 'token rejected');
-      return sendError(reply, error.status, error.status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', error.message);
-    }
   });
+  app.addHook('onRequest', requireRegistryToken(tokens));
 
   // Clients often send `content-type: application/json` on every request; a bodiless suspend or delete
   // must not fail for it. Non-empty bodies go through Fastify's own (prototype-poisoning-safe) parser.
@@ -109,9 +108,10 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url}`),
   );
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { registryScopes: 'public' } }, async () => ({ status: 'ok' }));
 
   await app.register(tenantRoutes(db));
+  await app.register(memberRoutes(db));
 
   try {
     await app.listen({ port, host });

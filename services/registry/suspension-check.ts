@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { mintServiceToken, READER_TOKEN_ISSUER, type TokenSigner } from '@tenant-deletion/contract/service-token';
 import { REGISTRY } from './registry-settings';
 
 /**
@@ -10,7 +10,8 @@ import { REGISTRY } from './registry-settings';
 
 export interface SuspensionCheckOptions {
   registryUrl: string;
-  secret: string;
+  /** The readers' signer: the write guard only reads (registry:read), so a leaked fleet key suspends or erases nothing. */
+  signer: TokenSigner;
   cacheMs?: number;
   timeoutMs?: number;
 }
@@ -33,7 +34,11 @@ const tenantAnswer = z.object({ tenant_id: z.string(), status: z.string(), suspe
 const CACHE_SWEEP_SIZE = 1000;
 
 async function askRegistry(options: SuspensionCheckOptions, tenantId: string): Promise<boolean> {
-  const token = await mintServiceToken(options.secret, { audience: REGISTRY.serviceType, subject: 'fleet' });
+  const token = await mintServiceToken(options.signer, {
+    audience: REGISTRY.serviceType,
+    subject: 'fleet',
+    scopes: ['registry:read'],
+  });
   let response: Response;
   try {
     response = await fetch(`${options.registryUrl}/tenants/${encodeURIComponent(tenantId)}`, {
@@ -54,6 +59,9 @@ async function askRegistry(options: SuspensionCheckOptions, tenantId: string): P
 }
 
 export function suspensionCheck(options: SuspensionCheckOptions): (tenantId: string) => Promise<boolean> {
+  if (options.signer.issuer !== READER_TOKEN_ISSUER) {
+    throw new TypeError(`the write guard takes the ${READER_TOKEN_ISSUER} signer, not ${options.signer.issuer}`);
+  }
   const cacheMs = options.cacheMs ?? 1000;
   // Promises are cached, not values, so concurrent writes of one tenant share a single request.
   const cache = new Map<string, { expiresAt: number; answer: Promise<boolean> }>();

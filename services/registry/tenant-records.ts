@@ -13,6 +13,8 @@ export const newTenantSchema = z.object({
   displayName: z.string().trim().min(1).max(200),
   ownerEmail: z.email().max(254),
   billingAddress: z.string().trim().min(1).max(1000),
+  /** The owner's user id (an identity subject); set once, later changed only by transfer-ownership. */
+  owner: identifier.optional(),
 });
 
 export type NewTenant = z.infer<typeof newTenantSchema>;
@@ -50,7 +52,8 @@ function transition(row: TransitionRow | undefined): TenantTransition | undefine
 /** What saving a tenant record did: created or refreshed it, re-created a deleted one, or refused to. */
 export type SaveOutcome =
   | { outcome: 'saved' | 'recreated'; tenant: TenantState; createdAt: Date }
-  | { outcome: 'refused'; tenantId: string; deletedAt: Date; piiErased: boolean };
+  | { outcome: 'refused'; tenantId: string; deletedAt: Date; piiErased: boolean }
+  | { outcome: 'owner-exists'; tenantId: string; owner: string };
 
 interface ExistingRow {
   status: TenantStatus;
@@ -97,9 +100,19 @@ export async function saveTenant(db: pg.Pool, tenant: NewTenant, force: boolean)
        RETURNING tenant_id, status, created_at`,
       [tenant.tenantId, tenant.displayName, tenant.ownerEmail, tenant.billingAddress],
     );
+    const recreated = previous?.status === 'DELETED';
+    // A re-created tenant is a new tenant: whoever belonged to the old one has no say over it.
+    if (recreated) await client.query('DELETE FROM tenant_members WHERE tenant_id = $1', [tenant.tenantId]);
+    if (tenant.owner !== undefined) {
+      const owner = await setFirstOwner(client, tenant.tenantId, tenant.owner);
+      if (owner !== tenant.owner) {
+        await client.query('ROLLBACK');
+        return { outcome: 'owner-exists', tenantId: tenant.tenantId, owner };
+      }
+    }
     await client.query('COMMIT');
     return {
-      outcome: previous?.status === 'DELETED' ? 'recreated' : 'saved',
+      outcome: recreated ? 'recreated' : 'saved',
       tenant: { tenantId: rows[0].tenant_id, status: rows[0].status },
       createdAt: rows[0].created_at,
     };
@@ -109,6 +122,21 @@ export async function saveTenant(db: pg.Pool, tenant: NewTenant, force: boolean)
   } finally {
     client.release();
   }
+}
+
+/** Makes userId the owner unless the tenant has one; returns the owner it has afterwards. */
+async function setFirstOwner(client: pg.PoolClient, tenantId: string, userId: string): Promise<string> {
+  const current = await client.query<{ user_id: string }>(
+    "SELECT user_id FROM tenant_members WHERE tenant_id = $1 AND role = 'owner'",
+    [tenantId],
+  );
+  if (current.rows.length > 0) return current.rows[0].user_id;
+  await client.query(
+    `INSERT INTO tenant_members (tenant_id, user_id, role) VALUES ($1, $2, 'owner')
+     ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = 'owner'`,
+    [tenantId, userId],
+  );
+  return userId;
 }
 
 /** A tenant's state and when it was created, or last re-created: requests older than that must not delete it. */
@@ -150,8 +178,9 @@ export async function resumeTenant(db: pg.Pool, tenantId: string): Promise<Tenan
 }
 
 /**
- * Marks the tenant DELETED and, when asked, overwrites its PII with NULL. The row stays as a PII-free
- * tombstone. Erasure is one-way: a later call without erasePii keeps it erased.
+ * Marks the tenant DELETED and, when asked, overwrites its PII with NULL and removes its members (who belonged to a
+ * tenant is personal data too). The row stays as a PII-free tombstone. Erasure is one-way: a later call without
+ * erasePii keeps it erased.
  */
 export async function deleteTenant(
   db: pg.Pool,
@@ -159,7 +188,8 @@ export async function deleteTenant(
   erasePii: boolean,
 ): Promise<TenantErasure | undefined> {
   const { rows } = await db.query<{ tenant_id: string; pii_erased: boolean; deleted_at: Date }>(
-    `UPDATE tenants SET
+    `WITH erased_members AS (DELETE FROM tenant_members WHERE tenant_id = $1 AND $2)
+     UPDATE tenants SET
        status = 'DELETED',
        deleted_at = COALESCE(deleted_at, now()),
        display_name = CASE WHEN $2 THEN NULL ELSE display_name END,

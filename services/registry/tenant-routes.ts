@@ -24,7 +24,7 @@ export const deleteQuery = z.object({
 
 export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
   return async (app) => {
-    app.post('/tenants', async (request, reply) => {
+    app.post('/tenants', { config: { registryScopes: ['registry:members'] } }, async (request, reply) => {
       const query = createQuery.safeParse(request.query);
       if (!query.success) return sendError(reply, 400, 'INVALID_FORCE', describeIssues(query.error));
       const parsed = newTenantSchema.safeParse(request.body);
@@ -41,23 +41,33 @@ export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
             '(an old deletion request could delete the new tenant): POST /tenants?force=true re-creates it on purpose',
         );
       }
+      if (saved.outcome === 'owner-exists') {
+        return sendError(
+          reply,
+          409,
+          'OWNER_EXISTS',
+          `tenant ${saved.tenantId} is owned by ${saved.owner}; nothing was saved: a tenant has exactly one owner, ` +
+            `changed only by POST /tenants/${saved.tenantId}/transfer-ownership`,
+        );
+      }
       const { tenantId, status } = saved.tenant;
       const createdAt = saved.createdAt.toISOString();
       if (saved.outcome === 'recreated') {
         // Ids and times only: the record's fields are PII.
         request.log.warn({ tenantId, status, createdAt, forced: true }, 'deleted tenant re-created (forced)');
       } else {
-        request.log.info({ tenantId, status }, 'tenant saved');
+        request.log.info({ tenantId, status, owner: parsed.data.owner }, 'tenant saved');
       }
       return reply.code(201).send({
         tenant_id: tenantId,
         status,
         created_at: createdAt,
         recreated: saved.outcome === 'recreated',
+        ...(parsed.data.owner === undefined ? {} : { owner: parsed.data.owner }),
       } satisfies TenantSaved);
     });
 
-    app.get('/tenants/:tenantId', async (request, reply) => {
+    app.get('/tenants/:tenantId', { config: { registryScopes: ['registry:read'] } }, async (request, reply) => {
       const params = tenantParams.safeParse(request.params);
       if (!params.success) return sendError(reply, 400, 'INVALID_TENANT_ID', describeIssues(params.error));
       const tenant = await findTenant(db, params.data.tenantId);
@@ -71,44 +81,52 @@ export function tenantRoutes(db: pg.Pool): FastifyPluginAsync {
       } satisfies TenantStateBody;
     });
 
-    app.post('/tenants/:tenantId/suspend', async (request, reply) => {
-      const params = tenantParams.safeParse(request.params);
-      if (!params.success) return sendError(reply, 400, 'INVALID_TENANT_ID', describeIssues(params.error));
-      const suspended = await suspendTenant(db, params.data.tenantId);
-      if (!suspended) {
-        return sendError(reply, 404, 'TENANT_NOT_FOUND', `tenant ${params.data.tenantId} is not registered`);
-      }
-      request.log.info({ tenantId: suspended.tenantId, status: suspended.status }, 'tenant suspended');
-      return {
-        tenant_id: suspended.tenantId,
-        status: suspended.status,
-        timestamp: suspended.at.toISOString(),
-      } satisfies TenantTransitionBody;
-    });
+    app.post(
+      '/tenants/:tenantId/suspend',
+      { config: { registryScopes: ['registry:suspend'] } },
+      async (request, reply) => {
+        const params = tenantParams.safeParse(request.params);
+        if (!params.success) return sendError(reply, 400, 'INVALID_TENANT_ID', describeIssues(params.error));
+        const suspended = await suspendTenant(db, params.data.tenantId);
+        if (!suspended) {
+          return sendError(reply, 404, 'TENANT_NOT_FOUND', `tenant ${params.data.tenantId} is not registered`);
+        }
+        request.log.info({ tenantId: suspended.tenantId, status: suspended.status }, 'tenant suspended');
+        return {
+          tenant_id: suspended.tenantId,
+          status: suspended.status,
+          timestamp: suspended.at.toISOString(),
+        } satisfies TenantTransitionBody;
+      },
+    );
 
-    app.post('/tenants/:tenantId/resume', async (request, reply) => {
-      const params = tenantParams.safeParse(request.params);
-      if (!params.success) return sendError(reply, 400, 'INVALID_TENANT_ID', describeIssues(params.error));
-      const resumed = await resumeTenant(db, params.data.tenantId);
-      if (!resumed)
-        return sendError(reply, 404, 'TENANT_NOT_FOUND', `tenant ${params.data.tenantId} is not registered`);
-      if (resumed.status === 'DELETED') {
-        return sendError(
-          reply,
-          409,
-          'TENANT_DELETED',
-          `tenant ${resumed.tenantId} is deleted and cannot be resumed; re-create it on purpose with POST /tenants?force=true`,
-        );
-      }
-      request.log.info({ tenantId: resumed.tenantId }, 'tenant resumed');
-      return {
-        tenant_id: resumed.tenantId,
-        status: resumed.status,
-        timestamp: resumed.at.toISOString(),
-      } satisfies TenantTransitionBody;
-    });
+    app.post(
+      '/tenants/:tenantId/resume',
+      { config: { registryScopes: ['registry:suspend'] } },
+      async (request, reply) => {
+        const params = tenantParams.safeParse(request.params);
+        if (!params.success) return sendError(reply, 400, 'INVALID_TENANT_ID', describeIssues(params.error));
+        const resumed = await resumeTenant(db, params.data.tenantId);
+        if (!resumed)
+          return sendError(reply, 404, 'TENANT_NOT_FOUND', `tenant ${params.data.tenantId} is not registered`);
+        if (resumed.status === 'DELETED') {
+          return sendError(
+            reply,
+            409,
+            'TENANT_DELETED',
+            `tenant ${resumed.tenantId} is deleted and cannot be resumed; re-create it on purpose with POST /tenants?force=true`,
+          );
+        }
+        request.log.info({ tenantId: resumed.tenantId }, 'tenant resumed');
+        return {
+          tenant_id: resumed.tenantId,
+          status: resumed.status,
+          timestamp: resumed.at.toISOString(),
+        } satisfies TenantTransitionBody;
+      },
+    );
 
-    app.delete('/tenants/:tenantId', async (request, reply) => {
+    app.delete('/tenants/:tenantId', { config: { registryScopes: ['registry:erase'] } }, async (request, reply) => {
       const params = tenantParams.safeParse(request.params);
       if (!params.success) return sendError(reply, 400, 'INVALID_TENANT_ID', describeIssues(params.error));
       const query = deleteQuery.safeParse(request.query);
