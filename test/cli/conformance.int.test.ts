@@ -1,11 +1,12 @@
 /**
  * `tdel conformance` against the real thing: the fleet's orders service (the kit on the local stack's PostgreSQL, in
  * the e2e databases) with seeded data, answering 202 above 50 rows so that the Location is followed, fault knobs on
- * so that a 503 can be provoked. `tdel` runs as a process, as a service team would run it.
+ * so that a 503 can be provoked. `tdel` runs as a process, as a service team would run it, signing with the local stack's
+orchestrator and admin keys (the fleet trusts their JWKS).
  */
 import type { RunningFleet } from '../../services/fleet/fleet';
 import { conformanceReportSchema } from '../../client/cli/conformance/report';
-import { previews, secret, seedOn, startE2eFleet, uniqueTenant } from '../e2e/e2e-stack';
+import { previews, seedOn, startE2eFleet, uniqueTenant } from '../e2e/e2e-stack';
 import { everyCheckPassesBut, statuses } from './conformance/expected-checks';
 import { json, tdel } from './run-tdel';
 
@@ -17,7 +18,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => fleet?.close());
 
-it('passes every check but the scoped-token one against the orders service, deleting the seeded tenant', async () => {
+it('passes every check against the orders service, deleting the seeded tenant', async () => {
   const tenantId = uniqueTenant('conformance');
   await seedOn(fleet, tenantId, 600, ['orders-1']);
   const seeded = (await previews(fleet, tenantId))['orders-1'];
@@ -36,14 +37,19 @@ it('passes every check but the scoped-token one against the orders service, dele
       '--fault-knobs',
       '--json',
     ],
-    { env: { SERVICE_TOKEN_SECRET: secret }, timeoutMs: 170_000 },
+    { timeoutMs: 170_000 },
   );
 
   const report = conformanceReportSchema.parse(json(run));
   expect(statuses(report.checks)).toEqual(everyCheckPassesBut([]));
   expect([run.code, report.conforms, report.tenantId]).toEqual([0, true, tenantId]);
   // The refusals ran on the data and deleted none of it; the DELETE then took all of it.
-  expect(report.checks.find((check) => check.id === 'token-missing')?.detail).toContain(`unchanged (${seeded} rows)`);
+  for (const id of ['token-missing', 'token-hs256', 'token-alg-none', 'token-wrong-scope', 'legal-hold'] as const) {
+    expect([id, report.checks.find((check) => check.id === id)?.detail]).toEqual([
+      id,
+      expect.stringContaining(`unchanged (${seeded} rows)`),
+    ]);
+  }
   expect(report.checks.find((check) => check.id === 'async-location')?.detail).toContain(`${seeded} rows deleted`);
   expect((await previews(fleet, tenantId))['orders-1']).toBe(0);
 });

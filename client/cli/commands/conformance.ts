@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { Argument, InvalidArgumentError } from 'commander';
 import { serviceType } from '@tenant-deletion/contract';
-import { MissingSecretError, resolveServiceTokenSecret } from '../../../common/service-token-secret';
+import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { loadTokenSigner, MissingTokenKeyError } from '../../../common/service-token-keys';
 import { examples, jsonOption, parseIdentifier, positiveIntegerParser } from '../arguments';
 import { conformanceReport, printReport } from '../conformance/report';
 import { runConformance } from '../conformance/run-conformance';
 import { runSeedCommand } from '../conformance/seed-hook';
-import { freshId, ServiceProbe, ServiceUnreachable } from '../conformance/service-probe';
+import { freshId, ServiceProbe, ServiceUnreachable, type ProbeSigners } from '../conformance/service-probe';
 import type { CliContext } from '../context';
 import { EXIT, unreachableError, usageError } from '../exit-codes';
 
@@ -26,10 +27,12 @@ Checks any service, in any language, against the service deletion contract over 
 passes, fails with the reason, or is skipped with why:
   preview-shape              GET {base}/tenant/{id}/deletion-preview: 200 with the contract body
   unknown-tenant             a fresh random tenant: preview and DELETE 200 with zero counts, never 404
-  token-missing, -expired,   no token, an expired one, one signed with another key: 401; a token for another
-  -forged, -wrong-audience   service: 403 (401 accepted); each sent with a DELETE and a preview, nothing deleted
-  token-wrong-scope          skipped: scoped tokens arrive with issue 18
-  legal-hold                 PUT {base}/admin/legal-holds/{id}, then DELETE: 409, nothing deleted; always lifted
+  token-missing, -expired,   no token, an expired one, one signed with another key, HS256 keyed with the public
+  -forged, -hs256, -alg-none key, unsigned (alg none): 401; a token for another service: 403 (401 accepted);
+  -wrong-audience            each sent with a DELETE and a preview, nothing deleted
+  token-wrong-scope          a tenant-data:preview token on DELETE: 403, nothing deleted
+  legal-hold                 PUT {base}/admin/legal-holds/{id} (legal-hold:admin), then DELETE: 409, nothing
+                             deleted; lifting it with a tenant-data:delete token: 403; always lifted
   retry-after                with --fault-knobs: a 503 provoked through {base}/admin/faults carries Retry-After
   delete-shape               DELETE {base}/tenant/{id}: 200 with the contract body
   async-location             when a DELETE answers 202: its Location answers 202, then 200 with the body
@@ -43,8 +46,11 @@ else they are skipped; with data, the token and hold checks also prove that they
   --seed-command <cmd>       run by the shell before the checks with CONFORMANCE_TENANT (a fresh tenant id, or
                              --tenant's), CONFORMANCE_BASE_URL and CONFORMANCE_SERVICE_TYPE set; it must give that
                              tenant data in the service
-Tokens are minted as the orchestrator's workers mint them: HS256 with SERVICE_TOKEN_SECRET (or
-SERVICE_TOKEN_SECRET_FILE, or the local stack's secret), audience = --service-type.
+Tokens are minted as the orchestrator's workers mint them (EdDSA/ES256, audience = --service-type, the
+route's scope), with the orchestrator's private key: SERVICE_TOKEN_SIGNING_KEY_FILE (PEM), else the local
+stack's key (made by \`npm run stack:up\`). The legal-hold and retry-after checks need the admins' key
+(legal-hold:admin, kit:faults): ADMIN_TOKEN_SIGNING_KEY_FILE, else the local stack's; without it they are skipped.
+The service must trust both keys' public JWKS.
 
 Exit codes: 0 no check failed, 1 a check failed (each listed with why), 2 bad usage, 3 the service is unreachable.
 `;
@@ -110,22 +116,16 @@ export function registerConformance(program: Command, ctx: CliContext): void {
           `the checks delete all data of tenant ${options.tenant} in ${options.serviceType}: add --yes to confirm`,
         );
       }
-      let secret: string;
-      try {
-        secret = resolveServiceTokenSecret(ctx.config().SERVICE_TOKEN_SECRET, ctx.env);
-      } catch (error) {
-        if (error instanceof MissingSecretError) throw usageError(error.message);
-        throw error;
-      }
+      const signers = await probeSigners(ctx.env);
       const target = { baseUrl, serviceType: options.serviceType };
       const dataTenant = options.tenant ?? (options.seedCommand !== undefined ? freshId() : undefined);
       if (options.seedCommand !== undefined && dataTenant !== undefined) {
         await runSeedCommand(options.seedCommand, dataTenant, target, ctx.io, ctx.signal);
       }
-      const probe = new ServiceProbe(target, secret, options.timeout * 1000, ctx.signal);
+      const probe = new ServiceProbe(target, signers, options.timeout * 1000, ctx.signal);
       let checks;
       try {
-        checks = await runConformance(probe, secret, {
+        checks = await runConformance(probe, {
           dataTenant,
           faultKnobs: options.faultKnobs === true,
           pollTimeoutMs: options.pollTimeout * 1000,
@@ -145,4 +145,21 @@ export function registerConformance(program: Command, ctx: CliContext): void {
       if (options.json) ctx.out.json(report);
       else printReport(ctx.out, report);
     });
+}
+
+/** The orchestrator's key is required (exit 2 without it); the admins' only for the checks that need it. */
+async function probeSigners(env: NodeJS.ProcessEnv): Promise<ProbeSigners> {
+  let orchestrator;
+  try {
+    orchestrator = await loadTokenSigner(TOKEN_ISSUER, env);
+  } catch (error) {
+    if (error instanceof MissingTokenKeyError) throw usageError(error.message);
+    throw error;
+  }
+  try {
+    return { orchestrator, admin: await loadTokenSigner(ADMIN_TOKEN_ISSUER, env) };
+  } catch (error) {
+    if (error instanceof MissingTokenKeyError) return { orchestrator, admin: { missing: error.message } };
+    throw error;
+  }
 }

@@ -5,9 +5,10 @@ import { describeAnswer, expectStatus } from './contract-answers';
 import { freshId, type ServiceProbe } from './service-probe';
 
 /**
- * A legal hold placed through the admin route (today with a service token; the contract's `legal-hold:admin` scope
- * comes with issue 18): DELETE must answer 409 and delete nothing. The hold is always lifted, so a failed check does
- * not leave the tenant undeletable.
+ * A legal hold placed through the admin route with a `legal-hold:admin` token (the admin key): DELETE must answer 409
+ * and delete nothing, and the hold must not be liftable with the deleting token (else whatever can delete could lift
+ * the hold first). The hold is always lifted with the admin token, so a failed check does not leave the tenant
+ * undeletable.
  */
 export async function legalHoldCheck(probe: ServiceProbe, target: CheckTarget): Promise<string> {
   const holdUrl = probe.holdUrl(target.tenantId);
@@ -32,5 +33,10 @@ async function deleteUnderHold(probe: ServiceProbe, target: CheckTarget): Promis
   const unchanged = await guardCounts(probe, target);
   const deletion = await probe.send('DELETE', probe.tenantUrl(target.tenantId), { idempotencyKey: freshId() });
   expectStatus(`DELETE of ${target.tenantId} under a legal hold`, deletion, [409]);
-  return `DELETE 409; ${await unchanged()}`;
+  const holdUrl = probe.holdUrl(target.tenantId);
+  const lift = await probe.send('DELETE', holdUrl, { credential: { kind: 'valid', scope: 'tenant-data:delete' } });
+  expectStatus(`DELETE ${holdUrl} with a tenant-data:delete token`, lift, [403, 401]);
+  const again = await probe.send('DELETE', probe.tenantUrl(target.tenantId), { idempotencyKey: freshId() });
+  expectStatus(`DELETE of ${target.tenantId} after the refused lift`, again, [409]);
+  return `DELETE 409, lift with a delete token ${lift.status}, DELETE 409; ${await unchanged()}`;
 }

@@ -6,7 +6,7 @@ import { readPreview } from './contract-answers';
 import { legalHoldCheck } from './hold-checks';
 import { retryAfterCheck } from './retry-after-check';
 import { freshId, type ServiceProbe } from './service-probe';
-import { refusedTokenCheck, TOKEN_CHECK_IDS, wrongScopeCheck } from './token-checks';
+import { refusedTokenCheck, TOKEN_CHECK_IDS } from './token-checks';
 
 export interface ConformanceRun {
   /** A tenant whose data the checks delete; without one the data checks skip. */
@@ -22,7 +22,7 @@ export interface ConformanceRun {
  * has its data, so that "nothing deleted" is proven; the DELETE of the data comes last, followed by what must hold
  * after it.
  */
-export async function runConformance(probe: ServiceProbe, secret: string, run: ConformanceRun): Promise<CheckResult[]> {
+export async function runConformance(probe: ServiceProbe, run: ConformanceRun): Promise<CheckResult[]> {
   const fresh = freshId();
   // Before any check: an unreachable service ends the run (exit 3) instead of failing every check.
   await probe.send('GET', probe.previewUrl(fresh));
@@ -45,8 +45,7 @@ export async function runConformance(probe: ServiceProbe, secret: string, run: C
   };
 
   await record('unknown-tenant', () => unknownTenantCheck(probe, freshId(), target.previewUsable));
-  for (const id of TOKEN_CHECK_IDS) await record(id, () => refusedTokenCheck(id, probe, secret, target));
-  await record('token-wrong-scope', wrongScopeCheck);
+  for (const id of TOKEN_CHECK_IDS) await record(id, () => refusedTokenCheck(id, probe, target));
   await record('legal-hold', () => legalHoldCheck(probe, target));
   await record('retry-after', () => retryAfterCheck(probe, run.faultKnobs, fresh));
 

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
-import { CheckFailed } from './check-result';
+import {
+  issuerGranting,
+  mintServiceToken,
+  type Scope,
+  type TokenSigner,
+} from '@tenant-deletion/contract/service-token';
+import { CheckFailed, CheckSkipped } from './check-result';
 
 /**
  * The checker's only way to the service: HTTP requests under its base URL, each with a fresh token for its service
- * type (as the workers send them) unless a check sends another credential on purpose.
+ * type and the route's scope, as the workers (deletion) and the admins' tools (legal holds, fault knobs) mint them,
+ * unless a check sends another credential on purpose.
  */
 
 export interface ProbeTarget {
@@ -12,8 +18,30 @@ export interface ProbeTarget {
   serviceType: string;
 }
 
-/** The token a request carries: a valid one, none at all, or one a check minted to be refused. */
-export type Credential = { kind: 'valid' } | { kind: 'none' } | { kind: 'token'; token: string };
+/**
+ * The token a request carries: a valid one for the route's scope (or the scope named), none at all, or one a check
+ * minted to be refused.
+ */
+export type Credential = { kind: 'valid'; scope?: Scope } | { kind: 'none' } | { kind: 'token'; token: string };
+
+/** The keys the checker signs with: the orchestrator's always; the admins' for holds and fault knobs, when given. */
+export interface ProbeSigners {
+  orchestrator: TokenSigner;
+  /** Why there is no admin key, when there is none: the checks that need it skip with this. */
+  admin: TokenSigner | { missing: string };
+}
+
+/**
+ * The scope the contract gives a route: legal holds and fault knobs are the admins', a preview is
+ * tenant-data:preview, and a DELETE and the Location it answers (wherever the service puts it) tenant-data:delete.
+ */
+export function scopeOfRoute(method: string, url: string): Scope {
+  const path = new URL(url).pathname;
+  if (/\/admin\/legal-holds\/[^/]+$/.test(path)) return 'legal-hold:admin';
+  if (/\/admin\/(faults|request-counts)$/.test(path)) return 'kit:faults';
+  if (method === 'GET' && path.endsWith('/deletion-preview')) return 'tenant-data:preview';
+  return 'tenant-data:delete';
+}
 
 export interface ProbeAnswer {
   status: number;
@@ -47,7 +75,7 @@ const SUBJECT = 'tdel-conformance';
 export class ServiceProbe {
   constructor(
     readonly target: ProbeTarget,
-    private readonly secret: string,
+    readonly signers: ProbeSigners,
     private readonly timeoutMs: number,
     private readonly signal: AbortSignal,
   ) {}
@@ -73,15 +101,26 @@ export class ServiceProbe {
     return new URL(location, `${this.target.baseUrl}/`).toString();
   }
 
-  mintValidToken(): Promise<string> {
-    return mintServiceToken(this.secret, { audience: this.target.serviceType, subject: SUBJECT });
+  /** The signer that grants a scope; a check needing the admin key that is not given is skipped, saying why. */
+  signerFor(scope: Scope): TokenSigner {
+    if (issuerGranting(scope) === this.signers.orchestrator.issuer) return this.signers.orchestrator;
+    const admin = this.signers.admin;
+    if ('missing' in admin) throw new CheckSkipped(`needs a ${scope} token: ${admin.missing}`);
+    return admin;
+  }
+
+  mintValidToken(scope: Scope, audience = this.target.serviceType): Promise<string> {
+    return mintServiceToken(this.signerFor(scope), { audience, subject: SUBJECT, scopes: [scope] });
   }
 
   async send(method: string, url: string, request: ProbeRequest = {}): Promise<ProbeAnswer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const credential = request.credential ?? { kind: 'valid' };
     if (credential.kind !== 'none') {
-      const token = credential.kind === 'token' ? credential.token : await this.mintValidToken();
+      const token =
+        credential.kind === 'token'
+          ? credential.token
+          : await this.mintValidToken(credential.scope ?? scopeOfRoute(method, url));
       headers.authorization = `Bearer ${token}`;
     }
     if (request.idempotencyKey !== undefined) headers['idempotency-key'] = request.idempotencyKey;

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { decodeJwt, jwtVerify, type JWTPayload } from 'jose';
-import { TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
+import {
+  ADMIN_TOKEN_ISSUER,
+  TOKEN_ISSUER,
+  type Scope,
+  type TokenAuthority,
+} from '@tenant-deletion/contract/service-token';
+import { tokenAuthorities } from '../../../common/service-token-keys';
 
 /**
  * A service for `tdel conformance`'s tests: in memory, it keeps the deletion contract by default and can be broken
@@ -17,7 +23,11 @@ export const BREAKS = [
   'accepts-expired-token',
   'accepts-forged-token',
   'accepts-wrong-audience',
+  'accepts-hs256',
+  'accepts-alg-none',
+  'accepts-wrong-scope',
   'deletes-under-hold',
+  'lifts-hold-with-delete-token',
   'replay-differs',
   'no-retry-after',
   'location-never-finishes',
@@ -27,7 +37,8 @@ export type Break = (typeof BREAKS)[number];
 
 export interface BrokenServiceOptions {
   serviceType: string;
-  secret: string;
+  /** Where the public keys are (TDEL_STATE_DIR of a local key set), as a kit service finds them. */
+  env: NodeJS.ProcessEnv;
   break?: Break;
   /** A DELETE of more rows than this answers 202 + Location (default: never). */
   asyncAboveRows?: number;
@@ -55,7 +66,7 @@ const total = (counts: Counts) => Object.values(counts).reduce((sum, n) => sum +
 export async function startBrokenService(options: BrokenServiceOptions): Promise<BrokenService> {
   const broken = (what: Break) => options.break === what;
   const { serviceType } = options;
-  const key = new TextEncoder().encode(options.secret);
+  const authorities = tokenAuthorities([TOKEN_ISSUER, ADMIN_TOKEN_ISSUER], options.env);
   /** Tenants ever seeded: an unknown tenant is one never seen here. */
   const rows = new Map<string, Counts>();
   /** Rows a broken DELETE reported deleted but left behind. */
@@ -83,7 +94,7 @@ export async function startBrokenService(options: BrokenServiceOptions): Promise
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith(base)) return;
-    const refused = await authorize(request, serviceType, key, options.break);
+    const refused = await authorize(request, serviceType, authorities, options.break);
     if (refused) return send(reply, refuse(refused, 'REFUSED'));
     if (!request.url.startsWith(`${base}/admin`) && knobs.unavailableRate === 1) {
       return send(reply, {
@@ -169,32 +180,54 @@ function now(): string {
   return new Date().toISOString();
 }
 
-/** The kit's rules (401 unauthenticated, 403 another audience), each loosened by its break. */
+/** The contract's scope of each route, as the kit declares them; the breaks loosen two of them. */
+function scopesOf(method: string, url: string, broken: Break | undefined): Scope[] {
+  const path = url.split('?')[0];
+  if (path.includes('/admin/legal-holds/')) {
+    return method === 'DELETE' && broken === 'lifts-hold-with-delete-token'
+      ? ['legal-hold:admin', 'tenant-data:delete']
+      : ['legal-hold:admin'];
+  }
+  if (path.endsWith('/admin/faults')) return ['kit:faults'];
+  if (path.endsWith('/deletion-preview')) return ['tenant-data:preview'];
+  if (method === 'DELETE' && broken === 'accepts-wrong-scope') return ['tenant-data:delete', 'tenant-data:preview'];
+  return ['tenant-data:delete'];
+}
+
+/** The kit's rules (401 unauthenticated, 403 another audience or scope), each loosened by its break. */
 async function authorize(
   request: FastifyRequest,
   serviceType: string,
-  key: Uint8Array,
+  authorities: TokenAuthority[],
   broken: Break | undefined,
 ): Promise<401 | 403 | undefined> {
   const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
   if (!token) return broken === 'accepts-missing-token' ? undefined : 401;
   let payload: JWTPayload;
   try {
-    payload =
-      broken === 'accepts-forged-token'
-        ? unexpired(decodeJwt(token))
-        : (
-            await jwtVerify(token, key, {
-              issuer: TOKEN_ISSUER,
-              algorithms: ['HS256'],
-              clockTolerance: broken === 'accepts-expired-token' ? 3600 : 0,
-            })
-          ).payload;
+    const { alg } = decodeProtectedHeader(token);
+    const authority = authorities.find((candidate) => candidate.issuer === decodeJwt(token).iss);
+    if (alg === 'HS256' && broken === 'accepts-hs256') payload = unexpired(decodeJwt(token));
+    else if (alg === 'none' && broken === 'accepts-alg-none') payload = unexpired(decodeJwt(token));
+    else if (!authority || (alg !== 'EdDSA' && alg !== 'ES256')) return 401;
+    else if (broken === 'accepts-forged-token') payload = unexpired(decodeJwt(token));
+    else {
+      payload = (
+        await jwtVerify(token, authority.keys, {
+          issuer: authority.issuer,
+          algorithms: ['EdDSA', 'ES256'],
+          clockTolerance: broken === 'accepts-expired-token' ? 3600 : 0,
+        })
+      ).payload;
+    }
   } catch {
     return 401;
   }
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (!audiences.includes(serviceType) && broken !== 'accepts-wrong-audience') return 403;
+  const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+  const needed = scopesOf(request.method, request.url, broken);
+  if (!needed.some((scope) => granted.includes(scope))) return 403;
   return undefined;
 }
 

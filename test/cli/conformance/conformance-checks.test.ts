@@ -1,4 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ADMIN_TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { ensureLocalTokenKeys, localKeyFile } from '../../../common/service-token-keys';
 import { conformanceReportSchema, type ConformanceReport } from '../../../client/cli/conformance/report';
 import { runInProcess } from '../run-in-process';
 import { BREAKS, startBrokenService, type Break, type BrokenService } from './broken-service';
@@ -9,8 +14,12 @@ import { everyCheckPassesBut, statuses } from './expected-checks';
  * passes the intact service and, for each break, exits 1 naming exactly the check that break violates.
  */
 
-const secret = randomBytes(32).toString('base64url');
 const SERVICE_TYPE = 'orders';
+/** A local key set of its own (the three authorities' private keys and JWKS): the CLI signs, the service verifies. */
+const stateDir = mkdtempSync(path.join(tmpdir(), 'conformance-keys-'));
+const env = { TDEL_STATE_DIR: stateDir };
+beforeAll(() => ensureLocalTokenKeys(env));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 let service: BrokenService | undefined;
 afterEach(async () => {
@@ -19,12 +28,12 @@ afterEach(async () => {
 });
 
 async function start(options: { break?: Break; asyncAboveRows?: number } = {}): Promise<BrokenService> {
-  service = await startBrokenService({ serviceType: SERVICE_TYPE, secret, ...options });
+  service = await startBrokenService({ serviceType: SERVICE_TYPE, env, ...options });
   return service;
 }
 
-async function conformance(args: string[]) {
-  const run = await runInProcess(['conformance', ...args, '--json'], { env: { SERVICE_TOKEN_SECRET: secret } });
+async function conformance(args: string[], runEnv: Record<string, string> = env) {
+  const run = await runInProcess(['conformance', ...args, '--json'], { env: runEnv });
   // Usage errors and an unreachable service print an error document instead of a report.
   const parsed = conformanceReportSchema.safeParse(run.stdout ? JSON.parse(run.stdout) : undefined);
   const report: ConformanceReport | undefined = parsed.success ? parsed.data : undefined;
@@ -56,7 +65,12 @@ describe('tdel conformance against a service that keeps the contract', () => {
     const run = await checkWithData(await start());
     expect(run.code).toBe(0);
     expect(statuses(run.report?.checks)).toEqual(everyCheckPassesBut(['async-location']));
-    expect(run.report?.checks.find((c) => c.id === 'token-wrong-scope')?.detail).toMatch(/issue 18/);
+    expect(run.report?.checks.find((c) => c.id === 'token-wrong-scope')?.detail).toMatch(
+      /^DELETE 403; the preview of t-\S+ is unchanged \(10 rows\)$/,
+    );
+    expect(run.report?.checks.find((c) => c.id === 'legal-hold')?.detail).toMatch(
+      /^DELETE 409, lift with a delete token 403, DELETE 409; .* unchanged \(10 rows\); hold lifted$/,
+    );
   });
 
   it('follows a 202 Location to its 200 when the DELETE answers 202', async () => {
@@ -109,7 +123,11 @@ const CAUGHT_BY: Record<Break, { check: string; asyncAboveRows?: number }> = {
   'accepts-expired-token': { check: 'token-expired' },
   'accepts-forged-token': { check: 'token-forged' },
   'accepts-wrong-audience': { check: 'token-wrong-audience' },
+  'accepts-hs256': { check: 'token-hs256' },
+  'accepts-alg-none': { check: 'token-alg-none' },
+  'accepts-wrong-scope': { check: 'token-wrong-scope' },
   'deletes-under-hold': { check: 'legal-hold' },
+  'lifts-hold-with-delete-token': { check: 'legal-hold' },
   'replay-differs': { check: 'idempotency-key-replay' },
   'no-retry-after': { check: 'retry-after' },
   'location-never-finishes': { check: 'async-location', asyncAboveRows: 5 },
@@ -125,12 +143,36 @@ describe('tdel conformance against a service broken one way', () => {
 
   it('prints each failed check and why after the table', async () => {
     const target = await start({ break: 'accepts-expired-token' });
-    const run = await runInProcess(['conformance', target.baseUrl, '--service-type', SERVICE_TYPE], {
-      env: { SERVICE_TOKEN_SECRET: secret },
-    });
+    const run = await runInProcess(['conformance', target.baseUrl, '--service-type', SERVICE_TYPE], { env });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/does not conform: \d+ passed, 1 failed, \d+ skipped/);
     expect(run.stdout).toMatch(/FAIL token-expired \(.*\): DELETE of conformance-\S+ answered 200 \(expected 401\)/);
+  });
+});
+
+describe('tdel conformance keys', () => {
+  it('skips the legal-hold and retry-after checks, saying why, without the admin key', async () => {
+    const target = await start();
+    const run = await conformance([target.baseUrl, '--service-type', SERVICE_TYPE, '--fault-knobs'], {
+      ...env,
+      ADMIN_TOKEN_SIGNING_KEY_FILE: path.join(stateDir, 'no-such-key.pem'),
+    });
+    expect(run.code).toBe(0);
+    const skipped = run.report!.checks.filter((c) => c.id === 'legal-hold' || c.id === 'retry-after');
+    expect(skipped.map((c) => [c.status, c.detail])).toEqual([
+      ['SKIP', expect.stringMatching(/needs a legal-hold:admin token: ADMIN_TOKEN_SIGNING_KEY_FILE names/)],
+      ['SKIP', expect.stringMatching(/needs a kit:faults token/)],
+    ]);
+    expect(localKeyFile(ADMIN_TOKEN_ISSUER, env)).toContain(stateDir);
+  });
+
+  it("exits 2 without the orchestrator's key, naming the variable", async () => {
+    const target = await start();
+    const run = await conformance([target.baseUrl, '--service-type', SERVICE_TYPE], {
+      TDEL_STATE_DIR: path.join(stateDir, 'empty'),
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/SERVICE_TOKEN_SIGNING_KEY_FILE/);
   });
 });
 
