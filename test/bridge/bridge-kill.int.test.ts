@@ -11,7 +11,7 @@ import { skipRequestBacklog } from '../../scripts/kafka-backlog';
 import { progressQuery } from '@tenant-deletion/client';
 import { until } from '../until';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
-import { oneInstance, wholeTenant } from './bridge-harness';
+import { RequestMessages } from './bridge-harness';
 
 /**
  * The bridge as its own process (`npm run bridge`'s entry point) on the real Kafka broker, handing over to a private
@@ -38,6 +38,7 @@ const TENANTS = [...PER_INSTANCE_TENANTS, ...WHOLE_TENANTS];
 const KILL_AFTER = 60;
 
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
+let signed: RequestMessages;
 let producer: Producer;
 let admin: Admin;
 const bridges: ChildProcess[] = [];
@@ -100,7 +101,7 @@ function instanceRequest(tenantId: string, serviceInstanceId: string) {
   return {
     topic: TOPICS.serviceDeletionRequest,
     requestId: `${traceId}:${tenantId}:${serviceInstanceId}`,
-    message: oneInstance(tenantId, traceId, serviceInstanceId),
+    message: signed.oneInstance(tenantId, traceId, serviceInstanceId),
   };
 }
 
@@ -108,7 +109,7 @@ function wholeTenantRequest(tenantId: string) {
   return {
     topic: TOPICS.tenantDeletionRequest,
     requestId: `trace-whole:${tenantId}`,
-    message: wholeTenant(tenantId, 'trace-whole'),
+    message: signed.wholeTenant(tenantId, 'trace-whole'),
   };
 }
 
@@ -149,6 +150,7 @@ function counted(ids: string[]): Map<string, number> {
 }
 
 beforeAll(async () => {
+  signed = await RequestMessages.signedAs();
   harness = await startTestEnvironment();
   const held = async () => {
     while (!released) {

@@ -4,7 +4,7 @@ import { deadLetterSchema, TOPICS, type DlqCode, type TenantDeletionResult } fro
 import { startTestEnvironment } from '../workflows/temporal-test-env';
 import { fuzzSeed } from '../fuzz-seed';
 import { until } from '../until';
-import { BRIDGE_WAIT_MS, bridgeFor, KafkaSide, oneInstance, wholeTenant } from './bridge-harness';
+import { BRIDGE_WAIT_MS, bridgeFor, KafkaSide, refusedTokens, RequestMessages } from './bridge-harness';
 
 /** The bridge on the real Kafka broker, handing over to a private Temporal server running the fake fleet. */
 
@@ -12,43 +12,71 @@ const run = randomUUID().slice(0, 8);
 const kafka = new KafkaSide();
 const { producer, dlqRecords } = kafka;
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
+let signed: RequestMessages;
 
 /**
- * The DLQ codes a malformed request message earns. The contract's UNAUTHENTICATED and FORBIDDEN are not among them
- * because the bridge does not produce them (it reads no `authorization`); STALE and DUPLICATE refuse valid requests
- * (replay-safety.int.test.ts); HANDOVER_REJECTED takes Temporal refusing a valid request, UNKNOWN_TOPIC a topic the
- * bridge does not subscribe to.
+ * The DLQ codes a malformed or badly signed request message earns. FORBIDDEN needs the registry
+ * (signed-requests.int.test.ts); STALE and DUPLICATE refuse valid requests (replay-safety.int.test.ts);
+ * HANDOVER_REJECTED takes Temporal refusing a valid request, UNKNOWN_TOPIC a topic the bridge does not subscribe to.
  */
-const FUZZED_CODES = ['INVALID_JSON', 'INVALID_MESSAGE', 'KEY_MISMATCH', 'TOO_LARGE'] as const satisfies DlqCode[];
+const FUZZED_CODES = [
+  'INVALID_JSON',
+  'INVALID_MESSAGE',
+  'KEY_MISMATCH',
+  'TOO_LARGE',
+  'UNAUTHENTICATED',
+] as const satisfies DlqCode[];
 type FuzzedCode = (typeof FUZZED_CODES)[number];
 interface Fuzzed {
   value: string;
   code: FuzzedCode;
 }
 
-function isJson(text: string): boolean {
+/** What arbitrary text earns: not JSON; JSON but no message; or an object without a token, unsigned first of all. */
+function codeOfText(text: string): FuzzedCode {
+  let json: unknown;
   try {
-    JSON.parse(text);
-    return true;
+    json = JSON.parse(text);
   } catch {
-    return false;
+    return 'INVALID_JSON';
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'INVALID_MESSAGE';
+  const token = (json as { authorization?: unknown }).authorization;
+  const jwtShaped = typeof token === 'string' && /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
+  return jwtShaped ? 'INVALID_MESSAGE' : 'UNAUTHENTICATED';
 }
 
-/** Malformed whole-tenant request messages for tenant `key`, each with the DLQ code its fault calls for. */
-function malformedMessage(key: string): fc.Arbitrary<Fuzzed> {
-  const valid = JSON.parse(wholeTenant(key, 'tr-f').value);
+/**
+ * Malformed or badly signed whole-tenant request messages for tenant `key`, each with the DLQ code its fault calls
+ * for; `badTokens` are tokens shaped right that must fail verification.
+ */
+function malformedMessage(key: string, badTokens: string[]): fc.Arbitrary<Fuzzed> {
+  const valid = JSON.parse(signed.wholeTenant(key, 'tr-f').value);
   const withPayload = (payload: object) => JSON.stringify({ ...valid, payload: { ...valid.payload, ...payload } });
   const otherTenant = fc.stringMatching(/^[A-Za-z0-9._:-]{1,64}$/).filter((id) => id !== key);
   return fc.oneof(
-    // Text: not JSON at all, or JSON that is no message ("0", "true", "\"\"").
+    // Text: not JSON at all, JSON that is no message ("0", "true", "\"\""), or an object without a token.
+    fc.string({ maxLength: 200 }).map((value): Fuzzed => ({ value, code: codeOfText(value) })),
+    fc.json({ maxDepth: 3 }).map((value): Fuzzed => ({ value, code: codeOfText(value) })),
     fc
-      .string({ maxLength: 200 })
-      .map((value): Fuzzed => ({ value, code: isJson(value) ? 'INVALID_MESSAGE' : 'INVALID_JSON' })),
-    fc.json({ maxDepth: 3 }).map((value): Fuzzed => ({ value, code: 'INVALID_MESSAGE' })),
-    fc
-      .record({ traceId: fc.string(), key: fc.constant(key), payload: fc.object() })
+      .record({
+        traceId: fc.string(),
+        key: fc.constant(key),
+        authorization: fc.constant(valid.authorization),
+        payload: fc.object(),
+      })
       .map((o): Fuzzed => ({ value: JSON.stringify(o), code: 'INVALID_MESSAGE' })),
+    // A well-formed request without its token, with one that is no JWT, or with one that fails verification.
+    fc
+      .oneof(
+        fc.constant(undefined),
+        fc.constantFrom('', 'let-me-in', `Bearer ${valid.authorization}`, 42, null),
+        fc.constantFrom(...badTokens),
+      )
+      .map((authorization): Fuzzed => ({
+        value: JSON.stringify({ ...valid, authorization }),
+        code: 'UNAUTHENTICATED',
+      })),
     // A real request with fields gone wrong; only a well-formed one naming another tenant is a key mismatch.
     fc
       .record({
@@ -83,6 +111,7 @@ function malformedMessage(key: string): fc.Arbitrary<Fuzzed> {
 }
 
 beforeAll(async () => {
+  signed = await RequestMessages.signedAs();
   harness = await startTestEnvironment();
   await kafka.start(run);
 }, 120_000);
@@ -104,14 +133,14 @@ describe('the Kafka bridge', () => {
       harness.fleet.behave(partial, 'app-1', async () => (await gate, { rows: 1 }));
       await producer.send({
         topic: TOPICS.tenantDeletionRequest,
-        messages: [wholeTenant(whole, 'tr-w'), wholeTenant(whole, 'tr-w')],
+        messages: [signed.wholeTenant(whole, 'tr-w'), signed.wholeTenant(whole, 'tr-w')],
       });
       await producer.send({
         topic: TOPICS.serviceDeletionRequest,
         messages: [
-          oneInstance(partial, 'tr-1', 'app-1'),
-          oneInstance(partial, 'tr-1', 'app-1'),
-          oneInstance(partial, 'tr-2', 'app-1'),
+          signed.oneInstance(partial, 'tr-1', 'app-1'),
+          signed.oneInstance(partial, 'tr-1', 'app-1'),
+          signed.oneInstance(partial, 'tr-2', 'app-1'),
         ],
       });
       await until(
@@ -155,8 +184,8 @@ describe('the Kafka bridge', () => {
       await producer.send({
         topic: TOPICS.serviceDeletionRequest,
         messages: traces.flatMap((traceId, i) => [
-          oneInstance(ordered, traceId, 'app-1'),
-          oneInstance(others[i % others.length], traceId, 'app-1'),
+          signed.oneInstance(ordered, traceId, 'app-1'),
+          signed.oneInstance(others[i % others.length], traceId, 'app-1'),
         ]),
       });
       const handle = harness.client.workflow.getHandle(`tenant-deletion:${ordered}`);
@@ -190,7 +219,10 @@ describe('the Kafka bridge', () => {
     const bridge = await bridgeFor(groupId, harness.env.address);
     try {
       const key = `fuzz-${run}`;
-      const malformed = fc.sample(malformedMessage(key), { numRuns: 1_000, seed });
+      const malformed = fc.sample(malformedMessage(key, Object.values(await refusedTokens())), {
+        numRuns: 1_000,
+        seed,
+      });
       // Where each message landed, so that its DLQ record (which names its source offset) meets its expected code.
       const expectedAt = new Map<string, FuzzedCode>();
       // Small batches: a few oversized messages must not push a batch past the broker's own limit.
@@ -208,6 +240,9 @@ describe('the Kafka bridge', () => {
       const mine = dlqRecords.filter((r) => r.source.key === key);
       expect(mine).toHaveLength(1_000);
       expect(mine.flatMap((record) => deadLetterSchema.safeParse(record).error?.issues ?? [])).toEqual([]);
+      // No DLQ record hands its reader a sender's token, not even one cut short by TOO_LARGE.
+      const signature = signed.token!.split('.')[2];
+      expect(mine.filter((record) => record.value.includes(signature)).map((r) => r.source.offset)).toEqual([]);
       const got = mine.map((r) => ({ at: `${r.source.partition}:${r.source.offset}`, code: r.error.code }));
       expect(new Set(got.map((r) => r.at)).size).toBe(1_000);
       expect(got.filter((r) => r.code !== expectedAt.get(r.at))).toEqual([]);
@@ -226,7 +261,7 @@ describe('the Kafka bridge', () => {
     const tenantId = `br-down-${run}`;
     harness.fleet.addTenant(tenantId, [['db-1']]);
     const down = await bridgeFor(groupId, '127.0.0.1:1');
-    await producer.send({ topic: TOPICS.tenantDeletionRequest, messages: [wholeTenant(tenantId, 'tr-d')] });
+    await producer.send({ topic: TOPICS.tenantDeletionRequest, messages: [signed.wholeTenant(tenantId, 'tr-d')] });
     await until(
       () => !down.health().ok && down.health().detail === 'waiting for Temporal',
       'the bridge to wait for Temporal',

@@ -5,7 +5,7 @@ import { TOPICS, type TenantDeletionResult } from '@tenant-deletion/contract';
 import { requestStates } from '../../db/ledger';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
 import { until } from '../until';
-import { BRIDGE_WAIT_MS, bridgeFor, config, KafkaSide, oneInstance, wholeTenant } from './bridge-harness';
+import { BRIDGE_WAIT_MS, bridgeFor, config, KafkaSide, RequestMessages } from './bridge-harness';
 import { withRealLedger } from './real-ledger';
 
 /**
@@ -18,8 +18,10 @@ const run = randomUUID().slice(0, 8);
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
 const kafka = new KafkaSide();
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
+let signed: RequestMessages;
 
 beforeAll(async () => {
+  signed = await RequestMessages.signedAs();
   harness = await startTestEnvironment({}, {}, withRealLedger(db));
   await kafka.start(run);
 }, 120_000);
@@ -56,13 +58,13 @@ describe('durable replay safety of the Kafka bridge', () => {
       ...whole.map((tenantId) => ({
         topic: TOPICS.tenantDeletionRequest,
         requestId: `tr-w:${tenantId}`,
-        message: wholeTenant(tenantId, 'tr-w'),
+        message: signed.wholeTenant(tenantId, 'tr-w'),
       })),
       ...partial.flatMap((tenantId) =>
         ['app-1', 'report-1'].map((id) => ({
           topic: TOPICS.serviceDeletionRequest,
           requestId: `tr-${id}:${tenantId}:${id}`,
-          message: oneInstance(tenantId, `tr-${id}`, id),
+          message: signed.oneInstance(tenantId, `tr-${id}`, id),
         })),
       ),
     ];
@@ -132,11 +134,14 @@ describe('durable replay safety of the Kafka bridge', () => {
       const pastHorizon = (minutes: number) => new Date(Date.now() - maxAge * HOUR_MS - minutes * 60_000).toISOString();
       await kafka.producer.send({
         topic: TOPICS.tenantDeletionRequest,
-        messages: [wholeTenant(stale, 'tr-old', pastHorizon(1))],
+        messages: [signed.wholeTenant(stale, 'tr-old', pastHorizon(1))],
       });
       await kafka.producer.send({
         topic: TOPICS.serviceDeletionRequest,
-        messages: [oneInstance(stale, 'tr-old', 'app-1', pastHorizon(24 * 60)), oneInstance(fresh, 'tr-new', 'app-1')],
+        messages: [
+          signed.oneInstance(stale, 'tr-old', 'app-1', pastHorizon(24 * 60)),
+          signed.oneInstance(fresh, 'tr-new', 'app-1'),
+        ],
       });
       await until(() => kafka.dlqOf(stale).length >= 2, 'two STALE DLQ records', BRIDGE_WAIT_MS);
       await until(() => harness.fleet.finishedAt(fresh, 'app-1') < Infinity, 'the fresh request', BRIDGE_WAIT_MS);
@@ -162,14 +167,14 @@ describe('durable replay safety of the Kafka bridge', () => {
     // Same tenant, so the same partition: read in order, the earlier message would be handed over first.
     await kafka.producer.send({
       topic: TOPICS.serviceDeletionRequest,
-      messages: [oneInstance(tenantId, 'tr-before', 'app-1')],
+      messages: [signed.oneInstance(tenantId, 'tr-before', 'app-1')],
     });
     const bridge = await bridgeFor(groupId, harness.env.address, { fresh: false });
     try {
       await until(() => bridge.health().ok, 'the bridge to consume', BRIDGE_WAIT_MS);
       await kafka.producer.send({
         topic: TOPICS.serviceDeletionRequest,
-        messages: [oneInstance(tenantId, 'tr-after', 'report-1')],
+        messages: [signed.oneInstance(tenantId, 'tr-after', 'report-1')],
       });
       await until(() => harness.fleet.finishedAt(tenantId, 'report-1') < Infinity, 'the later request', BRIDGE_WAIT_MS);
     } finally {
