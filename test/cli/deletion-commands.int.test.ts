@@ -1,7 +1,9 @@
 /**
  * delete, status, list, cancel, retry and approve end to end: `tdel` spawned as a process against a private Temporal dev
  * server (the stack's temporal binary, started by the test) whose workers run the fake fleet's activities, so
- * workflows run without services and without meeting other developers' workers on the shared stack.
+ * workflows run without services and without meeting other developers' workers on the shared stack. delete,
+ * cancel, retry and approve go through the deletion API in process (api-fixture.ts: the real registry, the local
+ * development issuer's key) as operator cli-test, the development token tdel signs for TDEL_USER.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -12,24 +14,38 @@ import type { TenantView } from '../../client/cli/tenant-view';
 import { untilCancelled } from '../workflows/fake-fleet';
 import { startTestEnvironment } from '../workflows/temporal-test-env';
 import { until } from '../until';
+import { startCliApi, type CliApi } from './api-fixture';
 import { json, looksLikeCrash, REPO, TDEL, tdel as run, type TdelRun } from './run-tdel';
 
 jest.setTimeout(120_000);
 
 let harness: Awaited<ReturnType<typeof startTestEnvironment>>;
+let api: CliApi;
 beforeAll(async () => {
   harness = await startTestEnvironment();
+  api = await startCliApi(harness.client);
 }, 120_000);
-afterAll(() => harness?.teardown());
+afterAll(async () => {
+  await api?.close();
+  await harness?.teardown();
+});
 
-const cliEnv = () => ({ TEMPORAL_ADDRESS: harness.env.address, TDEL_USER: 'cli-test' });
+const cliEnv = () => ({
+  TEMPORAL_ADDRESS: harness.env.address,
+  TDEL_API_URL: api.url,
+  TDEL_USER: 'cli-test',
+  TDEL_TOKEN: undefined,
+  AUTH_ISSUER: undefined,
+});
 const tdel = (args: string[]) => run(args, { env: cliEnv() });
 
 /** `tdel` as a process whose stdout can be read while it runs (run-tdel's `tdel` hands it over at the end). */
 function tdelInBackground(args: string[]): { stdout(): string; done: Promise<TdelRun> } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TDEL_POLL_MS: '200', ...cliEnv() };
+  for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
   const child = spawn(TDEL, args, {
     cwd: REPO,
-    env: { ...process.env, NO_COLOR: '1', TDEL_POLL_MS: '200', ...cliEnv() },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -51,8 +67,9 @@ function newTenant(): string {
   return `cli-${randomUUID().slice(0, 8)}`;
 }
 
-/** app-1 needs cache-1 and db-1; cache-1 needs db-1. */
-function seed(tenantId: string): void {
+/** app-1 needs cache-1 and db-1; cache-1 needs db-1. The tenant is registered, so that the API knows it. */
+async function seed(tenantId: string): Promise<void> {
+  await api.register(tenantId);
   harness.fleet.addTenant(tenantId, [['app-1', ['cache-1', 'db-1']], ['cache-1', ['db-1']], ['db-1']]);
 }
 
@@ -107,7 +124,7 @@ function expectClean(result: TdelRun): void {
 describe('tdel against a private Temporal server', () => {
   it('delete prints the workflow id and Web UI link; status --json and list --json show the result', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     const requested = await tdel(['delete', tenantId, '--gdpr', '--reason', 'contract-ended']);
     expectClean(requested);
     expect(requested.code).toBe(0);
@@ -115,7 +132,9 @@ describe('tdel against a private Temporal server', () => {
     expect(requested.stdout).toContain(
       `http://localhost:8233/namespaces/default/workflows/tenant-deletion:${tenantId}`,
     );
-    expect(requested.stdout).toMatch(/request {3}cli:[0-9a-f-]{36}/);
+    expect(requested.stdout).toMatch(new RegExp(`request {3}api-[0-9a-f-]{36}:${tenantId}`));
+    expect(requested.stdout).toContain('  as        cli-test');
+    expect(requested.stderr).toContain('signed a local development token for cli-test (role operator');
 
     await harness.client.workflow.getHandle(tenantWorkflowId(tenantId)).result();
     const status = await tdel(['status', tenantId, '--json']);
@@ -170,7 +189,7 @@ describe('tdel against a private Temporal server', () => {
 
   it('delete --wait follows to the end: exit 0 when COMPLETED, with the outcome as JSON', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     const result = await tdel(['delete', tenantId, '--wait', '--json']);
     expectClean(result);
     expect(result.code).toBe(0);
@@ -182,7 +201,7 @@ describe('tdel against a private Temporal server', () => {
 
   it('status shows a running deletion from the progress query; --watch draws progress lines until the end', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     const release = holdDeletion(tenantId, 'app-1');
     expect((await tdel(['delete', tenantId])).code).toBe(0);
     const running = await eventually('app-1 in progress', async () => {
@@ -193,7 +212,7 @@ describe('tdel against a private Temporal server', () => {
     expect(running.instances.find((i) => i.serviceInstanceId === 'app-1')).toMatchObject({
       status: 'IN_PROGRESS',
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      requestIds: [expect.stringMatching(/^cli:/)],
+      requestIds: [expect.stringMatching(/^api-/)],
     });
     expect(running.requests[0]).toMatchObject({ requestedBy: 'cli-test', wholeTenant: true, gdprMode: false });
 
@@ -230,7 +249,7 @@ describe('tdel against a private Temporal server', () => {
 
   it('a failed instance: delete --wait exits 1, list finds it FAILED, retry reaches the workflow and it completes', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     let refuse = true;
     harness.fleet.behave(tenantId, 'cache-1', async (_input, attempt) => {
       if (refuse)
@@ -284,7 +303,7 @@ describe('tdel against a private Temporal server', () => {
 
   it('cancel reaches the workflow; status --watch then exits 1 and cancel on an ended deletion exits 3', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     harness.fleet.behave(tenantId, 'cache-1', untilCancelled);
     expect((await tdel(['delete', tenantId])).code).toBe(0);
     await eventually('cache-1 to start', async () =>
@@ -327,28 +346,28 @@ describe('tdel against a private Temporal server', () => {
 
   it('a refused request: delete --instance of a depended-on instance exits 1 with the reason', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     const result = await tdel(['delete', tenantId, '--instance', 'db-1', '--wait']);
     expectClean(result);
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/REJECTED request cli:[0-9a-f-]+: .*db-1/);
+    expect(result.stdout).toMatch(/REJECTED request api-[0-9a-f-]+:\S+: .*db-1/);
     expect(harness.fleet.callsOf(tenantId)).toHaveLength(0);
   });
 
   it('a dry run previews and deletes nothing', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     const result = await tdel(['delete', tenantId, '--dry-run', '--wait']);
     expectClean(result);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/dry run cli:[0-9a-f-]+ \(COMPLETED\): would delete 21 records/);
+    expect(result.stdout).toMatch(/dry run api-[0-9a-f-]+:\S+ \(COMPLETED\): would delete 21 records/);
     expect(result.stdout).toContain('app-1: rows=7');
     expect(harness.fleet.callsOf(tenantId)).toHaveLength(0);
 
     // Once the workflow closed, from its result.
     const status = await tdel(['status', tenantId]);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/dry run cli:[0-9a-f-]+ \(COMPLETED\): would delete 21 records in 3 instances/);
+    expect(status.stdout).toMatch(/dry run api-[0-9a-f-]+:\S+ \(COMPLETED\): would delete 21 records in 3 instances/);
     for (const id of ['app-1', 'cache-1', 'db-1']) expect(status.stdout).toContain(`  ${id}: rows=7`);
     const view = json<TenantView>(await tdel(['status', tenantId, '--json']));
     expect(view.source).toBe('result');
@@ -363,7 +382,7 @@ describe('tdel against a private Temporal server', () => {
 
   it('status shows the would-delete counts of a dry run still running, from the progress query', async () => {
     const tenantId = newTenant();
-    seed(tenantId);
+    await seed(tenantId);
     const release = holdDeletion(tenantId, 'app-1');
     expect((await tdel(['delete', tenantId])).code).toBe(0);
     await eventually('app-1 to start', async () =>
@@ -384,8 +403,9 @@ describe('tdel against a private Temporal server', () => {
     await harness.client.workflow.getHandle(tenantWorkflowId(tenantId)).result();
   });
 
-  it('status, cancel, retry and approve of a tenant without a deletion exit 3 with a hint', async () => {
+  it('status, cancel, retry and approve of a registered tenant without a deletion exit 3 with a hint', async () => {
     const tenantId = newTenant();
+    await api.register(tenantId);
     for (const command of ['status', 'cancel', 'retry', 'approve']) {
       const result = await tdel([command, tenantId]);
       expect(result.code).toBe(3);
