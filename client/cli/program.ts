@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { MissingSecretError } from '../../common/service-token-secret';
+import { MissingTokenKeyError } from '../../common/service-token-keys';
 import { InvalidTenantIdError } from '../../db/service-instances';
 import packageJson from '../../package.json';
 import { examples } from './arguments';
@@ -14,6 +14,7 @@ import { registerInventoryList } from './commands/inventory-list';
 import { registerList } from './commands/list';
 import { registerPreview } from './commands/preview';
 import { registerRetry } from './commands/retry';
+import { registerServiceToken } from './commands/service-token';
 import { registerStatus } from './commands/status';
 import { CliContext } from './context';
 import { CliError, EXIT } from './exit-codes';
@@ -31,7 +32,8 @@ Environment:
   PAYLOAD_CODEC_KEYS   payload encryption keys, keyId:base64key,... (default: the local stack's key file)
   TEMPORAL_UI_URL      Web UI base for the links printed (default http://localhost:8233)
   DATABASE_URL         the orchestrator's PostgreSQL (default postgres://postgres@localhost:5432/tenant_deletion)
-  SERVICE_TOKEN_SECRET HS256 secret for service tokens (preview; default: the local stack's)
+  SERVICE_TOKEN_SIGNING_KEY_FILE, ADMIN_TOKEN_SIGNING_KEY_FILE  service-token keys (service-token, conformance;
+                       default: the local stack's)
   TDEL_API_URL         the deletion API that delete, cancel, retry and approve go through (default http://localhost:8090)
   TDEL_TOKEN           the bearer token they show it (from your identity provider); unset on the local stack, tdel
                        signs a development token for --as with role operator, and says so on stderr
@@ -77,6 +79,7 @@ function buildProgram(ctx: CliContext): Command {
   registerCertificate(program, ctx);
   registerConformance(program, ctx);
   registerDevToken(program, ctx);
+  registerServiceToken(program, ctx);
   const inventory = program
     .command('inventory')
     .description("list and import tenants' service instances (the inventory in PostgreSQL)")
@@ -112,7 +115,7 @@ function report(ctx: CliContext, error: unknown, json: boolean): number {
     out.note(`${error.message}: see \`tdel status ${error.tenantId}\``);
     return EXIT_INTERRUPTED;
   }
-  if (error instanceof MissingSecretError || error instanceof InvalidTenantIdError) {
+  if (error instanceof MissingTokenKeyError || error instanceof InvalidTenantIdError) {
     return fail(EXIT.usage, 'BAD_INPUT', error.message);
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -146,15 +146,18 @@ describe('usage errors exit 2 with a message, touching nothing', () => {
 });
 
 describe('unreachable servers exit 3 with what to do', () => {
-  it.each([[['status', 't-1']], [['status', 't-1', '--watch']], [['list']]])('Temporal: tdel %j', async (args) => {
-    const started = Date.now();
-    const run = await tdel(args, { env: UNREACHABLE_ENV });
-    expect(run.code).toBe(3);
-    expect(run.stderr).toContain('Temporal unreachable at 127.0.0.1:1');
-    expect(run.stderr).toContain('start it with `npm run stack:up`');
-    expect(run.stdout).toBe('');
-    expect(Date.now() - started).toBeLessThan(15_000);
-  });
+  it.each([[['status', 't-1']], [['status', 't-1', '--watch']], [['list']], [['preview', 't-1']]])(
+    'Temporal: tdel %j',
+    async (args) => {
+      const started = Date.now();
+      const run = await tdel(args, { env: UNREACHABLE_ENV });
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('Temporal unreachable at 127.0.0.1:1');
+      expect(run.stderr).toContain('start it with `npm run stack:up`');
+      expect(run.stdout).toBe('');
+      expect(Date.now() - started).toBeLessThan(15_000);
+    },
+  );
 
   it.each([
     [['delete', 't-1', '--wait']],
@@ -182,7 +185,7 @@ describe('unreachable servers exit 3 with what to do', () => {
     });
   });
 
-  it.each([[['inventory', 'list', 't-1']], [['preview', 't-1']]])('PostgreSQL: tdel %j', async (args) => {
+  it.each([[['inventory', 'list', 't-1']]])('PostgreSQL: tdel %j', async (args) => {
     const run = await tdel(args, {
       env: { ...UNREACHABLE_ENV, DATABASE_URL: 'postgres://postgres:s3cret@127.0.0.1:1/tenant_deletion' },
     });
