@@ -12,6 +12,7 @@ import { stackPaths } from '../../common/stack-paths';
 import { connectTemporalClient, temporalAccess, type TemporalAccess } from '../../common/temporal-connection';
 import { seedTenant, FLEET_INSTANCES, registryUrl } from '@tenant-deletion/example-fleet';
 import { ProcessGroup, httpOk } from '../process-group';
+import { DEFAULT_API_PORT } from '../../client/api/api-config';
 import { LOCAL_CODEC_ENDPOINT } from '../stack/temporal';
 import { deletionOrder } from './deletion-order';
 import { KafkaTraffic } from './kafka-traffic';
@@ -19,6 +20,7 @@ import { inventoryWriter } from '../../db/inventory-writer';
 
 const UI = process.env.TEMPORAL_UI_URL || 'http://localhost:8233';
 const BRIDGE_PORT = Number(process.env.BRIDGE_PORT || 9466);
+const API_URL = `http://localhost:${Number(process.env.API_PORT || DEFAULT_API_PORT)}`;
 const program = new Command('demo')
   .description(
     'The whole flow on the local stack: starts the stack, the fleet, the workers, the Kafka bridge and the codec ' +
@@ -63,19 +65,24 @@ program.action(async (options: { exit: boolean; records: string }) => {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
 
   try {
-    step('fleet (registry + 13 service instances), workers, Kafka bridge, codec server');
+    step('fleet (registry + 13 service instances), workers, Kafka bridge, deletion API, codec server');
     await processes.start('fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) => log.includes('the fleet is running'));
     // A demo run starts two whole-tenant deletions; the default cap (50 a day) would hold a keen user's 26th run.
     await processes.start('worker', 'worker', { BLAST_RADIUS_MAX_WHOLE_TENANT: '100000' }, (log) =>
       log.includes('workers polling'),
     );
     await processes.start('bridge', 'bridge', {}, () => httpOk(`http://localhost:${BRIDGE_PORT}/healthz`));
+    // The deletion API (tdel delete, cancel, retry and approve go through it), unless one already runs.
+    if (!(await httpOk(`${API_URL}/healthz`))) {
+      await processes.start('api', 'api', { LOG_LEVEL: 'warn' }, () => httpOk(`${API_URL}/healthz`));
+    }
+    console.log(`  the deletion API: ${API_URL} (its OpenAPI document: ${API_URL}/openapi.json)`);
     // Payloads are encrypted: the Web UI shows them through the codec server, unless one already runs.
     if (!(await httpOk(`${LOCAL_CODEC_ENDPOINT}/healthz`))) {
       await processes.start('codec-server', 'codec-server', {}, () => httpOk(`${LOCAL_CODEC_ENDPOINT}/healthz`));
     }
     console.log(`  the Web UI decodes payloads through ${LOCAL_CODEC_ENDPOINT} (npm run codec-server)`);
-    console.log(`  logs: ${paths.logDir}/demo-{fleet,worker,bridge,codec-server}.log`);
+    console.log(`  logs: ${paths.logDir}/demo-{fleet,worker,bridge,api,codec-server}.log`);
 
     const run = randomBytes(2).toString('hex');
     const gdprTenant = `demo-bakery-${run}-a`;
@@ -179,7 +186,7 @@ program.action(async (options: { exit: boolean; records: string }) => {
 
     if (!options.exit) {
       console.log(
-        `\nThe fleet, workers, bridge and codec server keep running; press Ctrl-C to stop them (the stack stays up).`,
+        `\nThe fleet, workers, bridge, deletion API and codec server keep running; press Ctrl-C to stop them (the stack stays up).`,
       );
       await new Promise(() => undefined);
     }
