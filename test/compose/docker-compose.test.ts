@@ -12,7 +12,7 @@ const hasDockerCompose = spawnSync('docker', ['compose', 'version'], { stdio: 'i
 describe('docker-compose.yml', () => {
   it('publishes the local stack ports', () => {
     const published = Object.values<{ ports?: string[] }>(compose.services).flatMap((service) => service.ports ?? []);
-    expect(published.sort()).toEqual(['5432:5432', '7233:7233', '8233:8233', '9092:9092']);
+    expect(published.sort()).toEqual(['5432:5432', '7233:7233', '8090:8090', '8233:8233', '9092:9092']);
   });
 
   it('registers every contract search attribute', () => {
@@ -56,8 +56,11 @@ describe('docker-compose.yml', () => {
     }
     expect(compose.services.worker.network_mode).toBe('service:fleet');
     expect(compose.services.bridge.network_mode).toBe('service:fleet');
+    // The API reaches the registry on the fleet's localhost; the fleet publishes its port.
+    expect(compose.services.api).toMatchObject({ build: '.', network_mode: 'service:fleet' });
+    expect(compose.services.api.command).toEqual(['npm', 'run', 'api']);
     const scripts = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).scripts;
-    for (const name of ['migrate', 'fleet', 'worker', 'bridge']) {
+    for (const name of ['migrate', 'fleet', 'worker', 'bridge', 'api']) {
       const [, , script] = compose.services[name].command as string[];
       expect([name, script in scripts]).toEqual([name, true]);
     }
