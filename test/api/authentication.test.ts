@@ -116,6 +116,19 @@ describe('the deletion API front door', () => {
     }
   });
 
+  it('serves every route its OpenAPI document names', () => {
+    const paths = deletionApiDocument().paths as Record<string, Record<string, unknown>>;
+    const named = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => ({
+        method: method.toUpperCase(),
+        url: path.replace(/\{(\w+)\}/g, ':$1'),
+      })),
+    );
+    expect(named.length).toBe(10);
+    for (const route of named)
+      expect([route, app.hasRoute(route as Parameters<typeof app.hasRoute>[0])]).toEqual([route, true]);
+  });
+
   it('answers /healthz and /openapi.json without a token; /openapi.json is the generated document', async () => {
     expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
     const openApi = await app.inject({ url: '/openapi.json' });
