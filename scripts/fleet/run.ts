@@ -2,9 +2,10 @@ import { Command } from 'commander';
 import pino from 'pino';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../../common/config';
-import { MissingSecretError, resolveServiceTokenSecret } from '../../common/service-token-secret';
+import { MissingTokenKeyError } from '../../common/service-token-keys';
 import { FleetPortInUseError, startFleet, textTable, type RunningFleet } from '@tenant-deletion/example-fleet';
 import { REGISTRY } from '@tenant-deletion/example-registry';
+import { fleetTokens } from './fleet-tokens';
 
 /** `npm run fleet`: the registry and every fleet instance in the foreground, until Ctrl-C or SIGTERM. */
 
@@ -43,10 +44,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const faultsEnabled = faultsEnabledSchema.safeParse(process.env.KIT_FAULTS_ENABLED || undefined);
   if (!faultsEnabled.success) throw new ConfigError(['KIT_FAULTS_ENABLED: must be true or false']);
-  const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
   const fleet = await startFleet({
     databaseUrl: config.DATABASE_URL,
-    secret,
+    tokens: await fleetTokens(),
     faultsEnabled: faultsEnabled.data,
     logger: pino({ name: 'fleet', level: process.env.LOG_LEVEL ?? 'info' }),
   });
@@ -73,7 +73,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  if (error instanceof ConfigError || error instanceof MissingSecretError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof MissingTokenKeyError ||
+    /no public keys for/.test(error.message)
+  ) {
     console.error(`fleet: ${error.message}`);
     process.exit(2);
   }

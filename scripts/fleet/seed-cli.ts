@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../../common/config';
-import { MissingSecretError, resolveServiceTokenSecret } from '../../common/service-token-secret';
+import { ADMIN_TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { loadTokenSigner, MissingTokenKeyError } from '../../common/service-token-keys';
 import { RegistryUnreachableError, SeedRequestError, seedReport, seedTenant } from '@tenant-deletion/example-fleet';
 import { inventoryWriter } from '../../db/inventory-writer';
 
@@ -19,6 +20,7 @@ interface SeedCliOptions {
   records: number;
   skipRegistry?: boolean;
   recreate?: boolean;
+  owner?: string;
   concurrency: number;
 }
 
@@ -35,6 +37,7 @@ const program = new Command('fleet:seed')
     '--recreate',
     'a tenant the registry has deleted is re-created (POST /tenants?force=true); without it the registry refuses',
   )
+  .option('--owner <id>', "the tenant's owner in the registry: a subject who may delete it through the deletion API")
   .option('--concurrency <n>', 'instances seeded at once', wholeNumber, 4)
   .addHelpText(
     'after',
@@ -53,8 +56,10 @@ async function main(): Promise<void> {
     ? undefined
     : {
         url: config.TENANT_REGISTRY_URL,
-        secret: resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET),
+        // Creating a tenant is registry:members, which only the admins' key grants (ADMIN_TOKEN_SIGNING_KEY_FILE).
+        signer: await loadTokenSigner(ADMIN_TOKEN_ISSUER),
         recreate: options.recreate === true,
+        owner: options.owner,
       };
   console.log(`seeding tenant ${options.tenant} with about ${options.records} records…`);
   const result = await seedTenant({
@@ -74,7 +79,7 @@ function isUnreachable(error: { code?: string }): boolean {
 }
 
 main().catch((error: Error & { code?: string }) => {
-  if (error instanceof SeedRequestError || error instanceof ConfigError || error instanceof MissingSecretError) {
+  if (error instanceof SeedRequestError || error instanceof ConfigError || error instanceof MissingTokenKeyError) {
     console.error(`fleet:seed: ${error.message}`);
     process.exit(2);
   }

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { type KitOptions, type RunningDeletableService, startDeletableService } from '@tenant-deletion/kit';
 import { FaultInjector, type FaultSettingsInput } from '@tenant-deletion/kit/testing';
+import type { ServiceTokenVerifier, TokenSigner } from '@tenant-deletion/contract/service-token';
 import {
   REGISTRY,
   registryDatabaseUrl,
@@ -22,7 +23,7 @@ import { type FleetInstance, FLEET_HOST, FLEET_INSTANCES } from './topology';
 export interface FleetOptions {
   /** The orchestrator's database URL: the registry's and every instance's database are on its server. */
   databaseUrl: string;
-  secret: string;
+  tokens: FleetTokens;
   host?: string;
   /** 'topology' (default): the ports of topology.ts; 'ephemeral': free ports the system picks, for tests. */
   ports?: 'topology' | 'ephemeral';
@@ -41,6 +42,19 @@ export interface FleetOptions {
    */
   faultsEnabled?: boolean;
   logger?: pino.Logger;
+}
+
+/**
+ * The fleet's keys, made by the caller (the fleet is an example and reads no key files itself): what its services and
+ * its registry verify tokens with, and the one private key it holds, the readers', for its write guard.
+ */
+export interface FleetTokens {
+  /** The instances accept the orchestrator's tokens (preview, delete) and the admins' (holds, fault knobs). */
+  services: ServiceTokenVerifier;
+  /** The registry accepts the orchestrator's, the readers' and the admins'. */
+  registry: ServiceTokenVerifier;
+  /** The write guard asks the registry with this: `registry:read` is all its tokens can do. */
+  reader: TokenSigner;
 }
 
 export interface RunningFleetInstance {
@@ -104,14 +118,14 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
       databaseUrl: registryDatabaseUrl(options.databaseUrl),
       port: registryPort,
       host,
-      secret: options.secret,
+      tokens: options.tokens.registry,
       logger: logger.child({ service: REGISTRY.serviceType }),
     });
   } catch (error) {
     if (isPortInUse(error)) throw new FleetPortInUseError([{ name: REGISTRY.serviceType, port: registryPort }]);
     throw error;
   }
-  const isSuspended = suspensionCheck({ registryUrl: registry.url, secret: options.secret });
+  const isSuspended = suspensionCheck({ registryUrl: registry.url, signer: options.tokens.reader });
 
   const started = await Promise.allSettled(
     instances.map((instance, i) => {
@@ -124,7 +138,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
         databaseUrl: databaseUrls[i],
         port: ephemeral ? 0 : instance.port,
         host,
-        secret: options.secret,
+        tokens: options.tokens.services,
         fileRoot: definition.files?.length ? fileRoot(instance.serviceType) : undefined,
         isSuspended,
         logger: logger.child({ service: instance.serviceType, instance: instance.serviceInstanceId }),

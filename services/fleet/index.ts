@@ -7,6 +7,7 @@ export {
   FleetPortInUseError,
   startFleet,
   type FleetOptions,
+  type FleetTokens,
   type RunningFleet,
   type RunningFleetInstance,
 } from './fleet';

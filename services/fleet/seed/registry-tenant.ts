@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { mintServiceToken, type TokenSigner } from '@tenant-deletion/contract/service-token';
 import { REGISTRY } from '@tenant-deletion/example-registry';
 import { CITIES, STREETS } from './fake-values';
 
@@ -49,19 +49,27 @@ export function tenantRecord(tenantId: string) {
 }
 
 /** `recreate` re-creates a tenant the registry has deleted (`POST /tenants?force=true`), which it refuses otherwise. */
+/**
+ * `signer` is the admins': creating a tenant is `registry:members`, which neither the orchestrator nor the readers
+ * grant. `owner` makes a subject the new tenant's owner (who may then delete it through the deletion API).
+ */
 export async function createRegistryTenant(
   registryUrl: string,
-  secret: string,
+  signer: TokenSigner,
   tenantId: string,
-  { recreate = false }: { recreate?: boolean } = {},
+  { recreate = false, owner }: { recreate?: boolean; owner?: string } = {},
 ): Promise<void> {
-  const token = await mintServiceToken(secret, { audience: REGISTRY.serviceType, subject: 'fleet-seeder' });
+  const token = await mintServiceToken(signer, {
+    audience: REGISTRY.serviceType,
+    subject: 'fleet-seeder',
+    scopes: ['registry:members'],
+  });
   let response: Response;
   try {
     response = await fetch(`${registryUrl}/tenants${recreate ? '?force=true' : ''}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(tenantRecord(tenantId)),
+      body: JSON.stringify({ ...tenantRecord(tenantId), ...(owner === undefined ? {} : { owner }) }),
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { identifier, type ServiceInstance } from '@tenant-deletion/contract';
+import type { TokenSigner } from '@tenant-deletion/contract/service-token';
 import { prepareInstanceDatabase } from '../fleet-databases';
 import { fleetFileRoot } from '../fleet-files';
 import type { FleetInstance } from '../topology';
@@ -26,9 +27,10 @@ export interface SeedTenantOptions {
   databaseUrl: string;
   /**
    * Creates the tenant in the registry first; left out, the registry is not asked. A deleted tenant is re-created
-   * only with `recreate` (the registry refuses it otherwise).
+   * only with `recreate` (the registry refuses it otherwise). `signer` is the admins' (`registry:members`); `owner`
+   * names the tenant's owner, a subject who may then delete it through the deletion API.
    */
-  registry?: { url: string; secret: string; recreate?: boolean };
+  registry?: { url: string; signer: TokenSigner; recreate?: boolean; owner?: string };
   /**
    * Records the tenant's instances (ACTIVE) in the orchestrator's inventory; left out, none are recorded. The
    * orchestrator's side supplies it (db/service-instances' inventoryWriter): the fleet knows nothing of its tables.
@@ -93,8 +95,8 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedTenant
 
   // First, as it is the step most likely to fail (the fleet not running), before anything is written.
   if (options.registry) {
-    const { url, secret, recreate = false } = options.registry;
-    await createRegistryTenant(url, secret, tenantId, { recreate });
+    const { url, signer, recreate = false, owner } = options.registry;
+    await createRegistryTenant(url, signer, tenantId, { recreate, owner });
   }
 
   const results = await mapWithLimit(instances, options.concurrency ?? 4, async (instance) =>
