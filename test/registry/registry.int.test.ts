@@ -1,18 +1,13 @@
 /**
  * Needs the local stack's PostgreSQL: the registry creates and migrates its own database
- * (tenant_registry on the DATABASE_URL server) and is driven over real HTTP.
+ * (tenant_registry on the DATABASE_URL server) and is driven over real HTTP (registry-harness.ts).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import pg from 'pg';
-import pino from 'pino';
-import { loadConfig } from '../../common/config';
-import { mintServiceToken, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
-import { registryDatabaseUrl, startRegistry, type RunningRegistry } from '../../services/registry/registry-server';
+import { READER_TOKEN_ISSUER, TOKEN_ISSUER, type TokenSigner } from '@tenant-deletion/contract/service-token';
 import { suspensionCheck } from '../../services/registry/suspension-check';
+import { callRegistry, startRegistryHarness, tokenFor, type Answer, type RegistryHarness } from './registry-harness';
 
-const secret = randomBytes(32).toString('base64url');
-const databaseUrl = registryDatabaseUrl(loadConfig().DATABASE_URL);
 const run = `reg-test-${randomUUID().slice(0, 8)}`;
 let tenantCount = 0;
 function newTenantId(): string {
@@ -26,40 +21,13 @@ const pii = {
   billingAddress: 'Hauptstraße 1, 10115 Berlin',
 };
 
-let registry: RunningRegistry;
-let db: pg.Pool;
-/** Everything the registry logged and every token sent to it, to show that no PII and no token is logged. */
-const logLines: string[] = [];
-const sentTokens: string[] = [];
+let harness: RegistryHarness;
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: { error?: { code: string; message: string } } & Record<string, unknown>;
-}
-
-async function call(
+const call = (
   method: string,
   path: string,
   options: { body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  const token =
-    options.token === undefined
-      ? await mintServiceToken(secret, { audience: 'tenant-registry', subject: 'test' })
-      : options.token;
-  if (token) sentTokens.push(token);
-  const response = await fetch(`${registry.url}${path}`, {
-    method,
-    headers: {
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
+): Promise<Answer> => callRegistry(harness, method, path, options);
 
 async function createTenant(tenantId = newTenantId()): Promise<string> {
   const created = await call('POST', '/tenants', { body: { tenantId, ...pii } });
@@ -68,25 +36,17 @@ async function createTenant(tenantId = newTenantId()): Promise<string> {
 }
 
 async function storedRow(tenantId: string): Promise<Record<string, unknown> | undefined> {
-  const { rows } = await db.query('SELECT * FROM tenants WHERE tenant_id = $1', [tenantId]);
+  const { rows } = await harness.db.query('SELECT * FROM tenants WHERE tenant_id = $1', [tenantId]);
   return rows[0];
 }
 
 beforeAll(async () => {
-  registry = await startRegistry({
-    databaseUrl,
-    port: 0,
-    host: '127.0.0.1',
-    secret,
-    logger: pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) }),
-  });
-  db = new pg.Pool({ connectionString: databaseUrl });
+  harness = await startRegistryHarness();
 });
 
 afterAll(async () => {
-  await db?.query('DELETE FROM tenants WHERE tenant_id LIKE $1', [`${run}-%`]);
-  await db?.end();
-  await registry?.close();
+  await harness?.db.query('DELETE FROM tenants WHERE tenant_id LIKE $1', [`${run}-%`]);
+  await harness?.close();
 });
 
 describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
@@ -177,7 +137,7 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
       deleted_at: expect.any(Date),
     });
     // The whole row as text, so a PII value left in any column, present or future, is caught.
-    const { rows } = await db.query('SELECT t::text AS whole FROM tenants t WHERE tenant_id = $1', [tenantId]);
+    const { rows } = await harness.db.query('SELECT t::text AS whole FROM tenants t WHERE tenant_id = $1', [tenantId]);
     for (const value of Object.values(pii)) expect(rows[0].whole).not.toContain(value);
 
     const repeat = await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
@@ -238,7 +198,7 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
     const tenantId = await createTenant();
     const firstCreatedAt = (await call('GET', `/tenants/${tenantId}`)).body.created_at as string;
     await call('DELETE', `/tenants/${tenantId}?erasePii=true`);
-    const linesBefore = logLines.length;
+    const linesBefore = harness.logLines.length;
 
     const recreated = await call('POST', '/tenants?force=true', { body: { tenantId, ...pii } });
     expect(recreated).toMatchObject({ status: 201, body: { tenant_id: tenantId, status: 'ACTIVE', recreated: true } });
@@ -257,7 +217,7 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
       suspended_at: null,
     });
 
-    const logged = logLines
+    const logged = harness.logLines
       .slice(linesBefore)
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .filter((line) => line.msg === 'deleted tenant re-created (forced)');
@@ -328,12 +288,9 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
     const json = { 'content-type': 'application/json' };
     expect((await call('POST', `/tenants/${tenantId}/suspend`, { headers: json })).status).toBe(200);
     expect((await call('DELETE', `/tenants/${tenantId}?erasePii=false`, { headers: json })).status).toBe(200);
-    const response = await fetch(`${registry.url}/tenants`, {
+    const response = await fetch(`${harness.registry.url}/tenants`, {
       method: 'POST',
-      headers: {
-        ...json,
-        authorization: `Bearer ${await mintServiceToken(secret, { audience: 'tenant-registry', subject: 'test' })}`,
-      },
+      headers: { ...json, authorization: `Bearer ${await tokenFor(harness, 'registry:members')}` },
       body: '{"tenantId": ',
     });
     expect(response.status).toBe(400);
@@ -348,18 +305,20 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
   });
 
   describe('auth', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    /** A token as an authority would sign it, with claims a test may spoil. */
     const signed = (
-      claims: { aud?: string; iss?: string; iat?: number; exp?: number },
-      key = secret,
+      claims: { aud?: string; iss?: string; iat?: number; exp?: number; scope?: string },
+      signer: TokenSigner = harness.signers[TOKEN_ISSUER],
     ): Promise<string> =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuer(claims.iss ?? TOKEN_ISSUER)
+      new SignJWT({ scope: claims.scope ?? 'registry:read registry:suspend registry:erase' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: signer.keyId })
+        .setIssuer(claims.iss ?? signer.issuer)
         .setAudience(claims.aud ?? 'tenant-registry')
         .setSubject('test')
-        .setIssuedAt(claims.iat ?? Math.floor(Date.now() / 1000))
-        .setExpirationTime(claims.exp ?? Math.floor(Date.now() / 1000) + 60)
-        .sign(new TextEncoder().encode(key));
+        .setIssuedAt(claims.iat ?? now())
+        .setExpirationTime(claims.exp ?? now() + 60)
+        .sign(signer.privateKey);
 
     let tenantId: string;
     beforeAll(async () => {
@@ -369,14 +328,47 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
     const refusedTokens: [string, () => Promise<string | null>, 401 | 403][] = [
       ['no token', async () => null, 401],
       ['a malformed header', async () => 'not a jwt', 401],
+      ['an expired token', () => signed({ iat: now() - 120, exp: now() - 60 }), 401],
       [
-        'an expired token',
-        () => signed({ iat: Math.floor(Date.now() / 1000) - 120, exp: Math.floor(Date.now() / 1000) - 60 }),
+        'a token signed by a key no authority has',
+        () => signed({}, { ...harness.signers[TOKEN_ISSUER], privateKey: generateKeyPairSync('ed25519').privateKey }),
         401,
       ],
-      ['a bad signature', () => signed({}, randomBytes(32).toString('base64url')), 401],
-      ['a wrong issuer', () => signed({ iss: 'someone-else' }), 401],
-      ['a wrong audience', () => mintServiceToken(secret, { audience: 'orders', subject: 'test' }), 403],
+      [
+        'a tampered token',
+        async () => {
+          const [header, , signature] = (await signed({ scope: 'registry:read' })).split('.');
+          const claims = { iss: TOKEN_ISSUER, aud: 'tenant-registry', sub: 'test', iat: now(), exp: now() + 60 };
+          const payload = Buffer.from(JSON.stringify({ ...claims, scope: 'registry:erase' })).toString('base64url');
+          return `${header}.${payload}.${signature}`;
+        },
+        401,
+      ],
+      ['an untrusted issuer', () => signed({ iss: 'someone-else' }), 401],
+      [
+        'HS256',
+        () =>
+          new SignJWT({ scope: 'registry:read registry:suspend registry:erase registry:members' })
+            .setProtectedHeader({ alg: 'HS256' })
+            .setIssuer(TOKEN_ISSUER)
+            .setAudience('tenant-registry')
+            .setSubject('test')
+            .setIssuedAt()
+            .setExpirationTime('1m')
+            .sign(new TextEncoder().encode('a-shared-secret-of-at-least-32-bytes!!')),
+        401,
+      ],
+      [
+        'alg none',
+        async () => {
+          const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+          const claims = { iss: TOKEN_ISSUER, aud: 'tenant-registry', sub: 'test', iat: now(), exp: now() + 60 };
+          return `${part({ alg: 'none' })}.${part({ ...claims, scope: 'registry:erase registry:members' })}.`;
+        },
+        401,
+      ],
+      ['a wrong audience', () => signed({ aud: 'orders' }), 403],
+      ['a token without a registry scope', () => tokenFor(harness, 'tenant-data:delete'), 403],
     ];
 
     it.each(refusedTokens)('refuses %s, changing nothing', async (_label, token, status) => {
@@ -385,20 +377,36 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
         ['GET', `/tenants/${tenantId}`],
         ['POST', `/tenants/${tenantId}/suspend`],
         ['DELETE', `/tenants/${tenantId}?erasePii=true`],
+        ['GET', `/tenants/${tenantId}/members`],
       ]) {
         const answer = await call(method, path, { token: value });
-        expect([method, answer.status]).toEqual([method, status]);
+        expect([method, path, answer.status]).toEqual([method, path, status]);
         expect(answer.body.error?.code).toBe(status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN');
       }
-      const created = await call('POST', '/tenants', { body: { tenantId: newTenantId(), ...pii }, token: value });
-      expect(created.status).toBe(status);
+      for (const [method, path, body] of [
+        ['PUT', `/tenants/${tenantId}/members/mallory`, { role: 'owner' }],
+        ['POST', `/tenants/${tenantId}/transfer-ownership`, { to: 'mallory' }],
+        ['POST', '/tenants', { tenantId: newTenantId(), ...pii, owner: 'mallory' }],
+      ] as const) {
+        expect([method, path, (await call(method, path, { token: value, body })).status]).toEqual([
+          method,
+          path,
+          status,
+        ]);
+      }
       expect(await storedRow(tenantId)).toMatchObject({ status: 'ACTIVE', owner_email: pii.ownerEmail });
+      const members = await harness.db.query('SELECT * FROM tenant_members WHERE tenant_id = $1', [tenantId]);
+      expect(members.rows).toEqual([]);
     });
   });
 
   describe('suspensionCheck', () => {
     it('says whether a tenant is suspended, and treats an unknown tenant as not suspended', async () => {
-      const isSuspended = suspensionCheck({ registryUrl: registry.url, secret, cacheMs: 0 });
+      const isSuspended = suspensionCheck({
+        registryUrl: harness.registry.url,
+        signer: harness.signers[READER_TOKEN_ISSUER],
+        cacheMs: 0,
+      });
       const tenantId = await createTenant();
       expect(await isSuspended(tenantId)).toBe(false);
       await call('POST', `/tenants/${tenantId}/suspend`);
@@ -409,7 +417,10 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
     });
 
     it('caches an answer for about a second', async () => {
-      const isSuspended = suspensionCheck({ registryUrl: registry.url, secret });
+      const isSuspended = suspensionCheck({
+        registryUrl: harness.registry.url,
+        signer: harness.signers[READER_TOKEN_ISSUER],
+      });
       const tenantId = await createTenant();
       expect(await isSuspended(tenantId)).toBe(false);
       await call('POST', `/tenants/${tenantId}/suspend`);
@@ -419,16 +430,20 @@ describe('tenant registry (PostgreSQL tenant_registry, HTTP)', () => {
     });
 
     it('throws when the registry refuses or cannot be reached', async () => {
-      const wrongSecret = suspensionCheck({ registryUrl: registry.url, secret: randomBytes(32).toString('base64url') });
-      await expect(wrongSecret('any-tenant')).rejects.toMatchObject({ name: 'SuspensionCheckFailed', status: 401 });
-      const nowhere = suspensionCheck({ registryUrl: 'http://127.0.0.1:9', secret });
+      const reader = harness.signers[READER_TOKEN_ISSUER];
+      const unknownKey = suspensionCheck({
+        registryUrl: harness.registry.url,
+        signer: { ...reader, privateKey: generateKeyPairSync('ed25519').privateKey },
+      });
+      await expect(unknownKey('any-tenant')).rejects.toMatchObject({ name: 'SuspensionCheckFailed', status: 401 });
+      const nowhere = suspensionCheck({ registryUrl: 'http://127.0.0.1:9', signer: reader });
       await expect(nowhere('any-tenant')).rejects.toMatchObject({ name: 'SuspensionCheckFailed', status: undefined });
     });
   });
 
   it('logged the trace id but no PII and no token', () => {
-    const logged = logLines.join('');
+    const logged = harness.logLines.join('');
     expect(logged).toContain('"traceId"');
-    for (const value of [...Object.values(pii), 'Renamed', ...sentTokens]) expect(logged).not.toContain(value);
+    for (const value of [...Object.values(pii), 'Renamed', ...harness.sentTokens]) expect(logged).not.toContain(value);
   });
 });
