@@ -29,6 +29,8 @@ export interface ApiOptions {
   apiUrl?: string;
   token?: string;
   as?: string;
+  /** The former name of `--as`. */
+  requestedBy?: string;
 }
 
 /** `--api-url`, `--token`, `--as` (and the former `--requested-by`, now the same as `--as`). */
@@ -53,7 +55,7 @@ export function addApiOptions(command: Command, who: string): Command {
 }
 
 /** The subject `--as` names: the option (or its old name), else TDEL_USER, else the OS user name. */
-function subjectOf(options: ApiOptions & { requestedBy?: string }, env: NodeJS.ProcessEnv): string {
+function subjectOf(options: ApiOptions, env: NodeJS.ProcessEnv): string {
   return resolveRequester(options.as ?? options.requestedBy, env);
 }
 
@@ -82,7 +84,12 @@ export async function openApi(ctx: CliContext, options: ApiOptions): Promise<Api
     if (!JWT_SHAPE.test(token)) {
       throw usageError(`${options.token ? '--token' : 'TDEL_TOKEN'} is not a JWT (three base64url parts)`);
     }
-    return { client: new DeletionApiClient(url.data, token), subject: unverifiedSubject(token) };
+    const subject = unverifiedSubject(token);
+    if ((options.as ?? options.requestedBy) !== undefined) {
+      // A token names its own subject; --as only names the development token's. Say which wins.
+      ctx.out.warn(`--as is ignored: the token's subject${subject ? ` (${subject})` : ''} is who asks`);
+    }
+    return { client: new DeletionApiClient(url.data, token), subject };
   }
   return devSession(ctx, url.data, subjectOf(options, env));
 }
