@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { apiConfigSchema } from '../../client/api/api-config';
 import { bridgeConfigSchema } from '../../client/bridge/bridge-config';
+import { identityConfigSchema } from '../../client/authorization/identity-config';
 import { codecServerConfigSchema } from '../../client/codec-server/codec-server-config';
 import { codecEnvSchema } from '../../common/codec-keys';
 import { configSchema } from '../../common/config';
@@ -38,6 +39,17 @@ export const CONFIG_SOURCES: readonly ConfigSource[] = [
     intro: '`npm run bridge`, besides the variables every program reads.',
     kind: 'environment',
     schema: bridgeConfigSchema,
+  },
+  {
+    title: 'Identity',
+    file: 'client/authorization/identity-config.ts',
+    intro:
+      'Who signs the tokens of people and requesting systems, read by the deletion API and the bridge. Unset, the ' +
+      "local stack's development issuer (`npm run stack:up` runs it; `tdel dev-token` prints its tokens); in " +
+      'production both variables name your OIDC provider. Tokens must carry `sub` (1-64 characters of ' +
+      '`A-Z a-z 0-9 . _ : -`; it becomes `requestedBy`), audience `tenant-deletion-api` and `exp`; `roles` is optional.',
+    kind: 'environment',
+    schema: identityConfigSchema,
   },
   {
     title: 'The deletion API',
