@@ -125,7 +125,7 @@ describe('the deletion API refuses', () => {
       expect([name, answer.status, answer.body.error?.code]).toEqual([name, 403, 'FORBIDDEN']);
       expect(answer.body.error?.message).toMatch(reason);
       const instances = await apiCall(api, 'POST', `/api/v1/tenants/${tenant}/deletions`, authorization, {
-        body: { instances: ['orders-1'] },
+        body: { instances: ['forecasting-1'] },
       });
       expect([name, instances.status]).toEqual([name, 403]);
       const status = await apiCall(api, 'GET', `/api/v1/tenants/${tenant}/deletion`, authorization);
@@ -162,7 +162,7 @@ describe('the deletion API accepts', () => {
     const admin = await bearer(people.admin);
     const post = () =>
       apiCall<DeletionAccepted>(api, 'POST', `/api/v1/tenants/${tenant}/deletions`, admin, {
-        body: { instances: ['orders-1'], dryRun: true },
+        body: { instances: ['forecasting-1'], dryRun: true },
         headers: { 'idempotency-key': `key-${run}`, 'x-trace-id': `trace-${run}` },
       });
     const first = await post();
