@@ -4,7 +4,6 @@ import { temporal as proto } from '@temporalio/proto';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
 import { serviceTaskQueue, servicePreviewTaskQueue } from '@tenant-deletion/contract';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
 import { requestDeletion } from '@tenant-deletion/client';
 import { upsertInstances } from '../../db/service-instances';
 import type { RunningFleet } from '../../services/fleet/fleet';
@@ -14,7 +13,7 @@ import {
   E2E_INSTANCES,
   e2eWorkerConfig,
   fileRoot,
-  secret,
+  setFaults,
   startE2eFleet,
   startWorkers,
   temporalClient,
@@ -52,13 +51,8 @@ afterAll(async () => {
 
 async function setTrainingLatency(latencyMs: number): Promise<void> {
   const training = fleet.instances.find((instance) => instance.serviceType === 'training')!;
-  const token = await mintServiceToken(secret, { audience: 'training', subject: 'e2e' });
-  const response = await fetch(`${training.baseUrl}/admin/faults`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ latencyMs }),
-  });
-  expect(response.status).toBe(200);
+  // setFaults throws unless the service answers 2xx.
+  await setFaults(fleet, training.serviceInstanceId, { latencyMs });
 }
 
 /** Where a workflow's history put its work: each scheduled activity's type and task queue, each child's queue. */

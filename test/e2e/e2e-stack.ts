@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -8,7 +8,7 @@ import pino from 'pino';
 import { ensureLocalSigningKey, loadSigningKey } from '../../common/certificates/signing-key';
 import { loadConfig } from '../../common/config';
 import { kafkaClient, kafkaPublisher, type EventPublisher } from '../../common/kafka-client';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { connectTemporalClient, temporalAccess } from '../../common/temporal-connection';
 import { parseWorkerConfig, type WorkerConfig } from '../../common/worker-config';
 import { createGuardRailActivities } from '../../activities/guard-rail-activities';
@@ -22,6 +22,7 @@ import { FLEET_INSTANCES, type FleetInstance } from '../../services/fleet/topolo
 import { createWorkerPool } from '../../workers/worker-pool';
 import { requestDeletion } from '@tenant-deletion/client';
 import { inventoryWriter } from '../../db/inventory-writer';
+import { stackTokens } from '../stack-tokens';
 
 /**
  * End to end on the real local stack: the shared Temporal server, Kafka and Postgres, the real fleet (its own
@@ -32,7 +33,6 @@ import { inventoryWriter } from '../../db/inventory-writer';
 export const config = loadConfig();
 /** The workers here and `npm run worker`, `tdel` or the bridge started by a test share the codec and its keys. */
 const access = temporalAccess(config);
-export const secret = randomBytes(32).toString('base64url');
 export const E2E_INSTANCES: FleetInstance[] = FLEET_INSTANCES.map((i) => ({ ...i, database: `e2e_${i.database}` }));
 export const fileRoot = (serviceType: string) => path.join(os.tmpdir(), 'tdel-e2e-files', serviceType);
 
@@ -52,10 +52,14 @@ export function e2eWorkerConfig(overrides: Record<string, unknown> = {}): Worker
   });
 }
 
+/**
+ * The fleet trusts the local stack's token keys (test/stack-tokens.ts), so that any worker, `tdel` or API a test
+ * spawns signs what it accepts.
+ */
 export async function startE2eFleet(serviceOptions: Parameters<typeof startFleet>[0]['serviceOptions'] = {}) {
   return startFleet({
     databaseUrl: config.DATABASE_URL,
-    secret,
+    tokens: (await stackTokens()).fleet,
     ports: 'ephemeral',
     instances: E2E_INSTANCES,
     fileRoot,
@@ -64,13 +68,14 @@ export async function startE2eFleet(serviceOptions: Parameters<typeof startFleet
   });
 }
 
-export async function seed(fleet: RunningFleet, tenantId: string, records: number) {
+/** `owner`: the subject the registry records as the tenant's owner (who may delete it through the deletion API). */
+export async function seed(fleet: RunningFleet, tenantId: string, records: number, owner?: string) {
   return seedTenant({
     tenantId,
     records,
     databaseUrl: config.DATABASE_URL,
     inventory: inventoryWriter(config.DATABASE_URL),
-    registry: { url: fleet.registryUrl, secret },
+    registry: await registryFor(fleet, owner),
     instances: E2E_INSTANCES,
     baseUrls: Object.fromEntries(fleet.instances.map((i) => [i.serviceInstanceId, i.baseUrl])),
     fileRoot,
@@ -87,7 +92,8 @@ export async function startWorkers(
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
   const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
   const connection = await NativeConnection.connect(access.connection);
-  const registry = new RegistryClient(fleet.registryUrl, secret);
+  const signer = await stackSigner();
+  const registry = new RegistryClient(fleet.registryUrl, signer);
   // The local stack's key (as `npm run worker` uses), so that `tdel certificate --verify` accepts what tests issue.
   ensureLocalSigningKey();
   const certificateSigner = loadSigningKey();
@@ -124,7 +130,7 @@ export async function startWorkers(
               },
       }),
     },
-    instanceActivities: createInstanceActivities({ db, secret, workerConfig }),
+    instanceActivities: createInstanceActivities({ db, signer, workerConfig }),
   });
   const running = workers.map((worker) => worker.run());
   return {
@@ -153,11 +159,22 @@ export async function requestWholeTenant(client: Client, tenantId: string) {
   });
 }
 
+/** The orchestrator's signer of the local stack, as the workers hold it. */
+export async function stackSigner() {
+  return (await stackTokens()).signers[TOKEN_ISSUER];
+}
+
+/** The seeder's registry access: the admins' key, as `npm run fleet:seed` has. */
+export async function registryFor(fleet: RunningFleet, owner?: string) {
+  return { url: fleet.registryUrl, signer: (await stackTokens()).signers[ADMIN_TOKEN_ISSUER], owner };
+}
+
 /** Every instance's preview for a tenant, through the contract endpoint. */
 export async function previews(fleet: RunningFleet, tenantId: string): Promise<Record<string, number>> {
   const totals: Record<string, number> = {};
+  const { mint } = await stackTokens();
   for (const instance of fleet.instances) {
-    const token = await mintServiceToken(secret, { audience: instance.serviceType, subject: 'e2e' });
+    const token = await mint(instance.serviceType, 'tenant-data:preview', 'e2e');
     const response = await fetch(`${instance.baseUrl}/tenant/${tenantId}/deletion-preview`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -223,14 +240,17 @@ export async function seedOn(fleet: RunningFleet, tenantId: string, records: num
     records,
     databaseUrl: config.DATABASE_URL,
     inventory: inventoryWriter(config.DATABASE_URL),
-    registry: { url: fleet.registryUrl, secret },
+    registry: await registryFor(fleet),
     instances: E2E_INSTANCES.filter((instance) => serviceInstanceIds.includes(instance.serviceInstanceId)),
     baseUrls: Object.fromEntries(fleet.instances.map((i) => [i.serviceInstanceId, i.baseUrl])),
     fileRoot,
   });
 }
 
-/** An admin's call to one instance (legal holds, fault knobs), with a token for its service type; throws unless 2xx. */
+/**
+ * An admin's call to one instance (legal holds, fault knobs), with an admins' token for its service type and the
+ * route's scope; throws unless 2xx.
+ */
 export async function adminCall(
   fleet: RunningFleet,
   serviceInstanceId: string,
@@ -239,7 +259,8 @@ export async function adminCall(
   body?: unknown,
 ): Promise<Record<string, unknown>> {
   const instance = fleet.instances.find((i) => i.serviceInstanceId === serviceInstanceId)!;
-  const token = await mintServiceToken(secret, { audience: instance.serviceType, subject: 'e2e-admin' });
+  const scope = adminPath.startsWith('/admin/legal-holds/') ? 'legal-hold:admin' : 'kit:faults';
+  const token = await (await stackTokens()).mint(instance.serviceType, scope, 'e2e-admin');
   const response = await fetch(`${instance.baseUrl}${adminPath}`, {
     method,
     headers: {

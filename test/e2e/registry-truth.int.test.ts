@@ -18,8 +18,9 @@ import {
   E2E_INSTANCES,
   fileRoot,
   previews,
-  secret,
+  registryFor,
   seedOn,
+  stackSigner,
   startE2eFleet,
   startWorkers,
   tableTotals,
@@ -65,13 +66,13 @@ function gdprRequest(tenantId: string, requestedAt: string): DeletionRequest {
 }
 
 /** Seeds the tenant on INSTANCE only; with a registry record unless `registry` is false. */
-function seedInstance(tenantId: string, registry: false | { recreate: boolean }) {
+async function seedInstance(tenantId: string, registry: false | { recreate: boolean }) {
   return seedTenant({
     tenantId,
     records: 200,
     databaseUrl: config.DATABASE_URL,
     inventory: inventoryWriter(config.DATABASE_URL),
-    ...(registry ? { registry: { url: fleet.registryUrl, secret, recreate: registry.recreate } } : {}),
+    ...(registry ? { registry: { ...(await registryFor(fleet)), recreate: registry.recreate } } : {}),
     instances: E2E_INSTANCES.filter((instance) => instance.serviceInstanceId === INSTANCE),
     baseUrls: Object.fromEntries(fleet.instances.map((i) => [i.serviceInstanceId, i.baseUrl])),
     fileRoot,
@@ -120,7 +121,11 @@ describe('the tenant registry, truthfully (real registry, Temporal, Kafka, Postg
     expect(total(await tenantRowsBySql(INSTANCE, tenantId))).toBe(0);
 
     await seedInstance(tenantId, { recreate: true });
-    const recreatedAt = await new RegistryClient(fleet.registryUrl, secret).createdAt(tenantId, 'trace-e2e', 1);
+    const recreatedAt = await new RegistryClient(fleet.registryUrl, await stackSigner()).createdAt(
+      tenantId,
+      'trace-e2e',
+      1,
+    );
     expect(Date.parse(recreatedAt!)).toBeGreaterThan(Date.parse(oldRequestedAt));
     const rowsBefore = await tenantRowsBySql(INSTANCE, tenantId);
     expect(total(rowsBefore)).toBeGreaterThan(0);

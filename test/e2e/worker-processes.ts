@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkerConfig } from '../../common/worker-config';
 import type { RunningFleet } from '../../services/fleet/fleet';
-import { e2eWorkerConfig, secret } from './e2e-stack';
+import { e2eWorkerConfig } from './e2e-stack';
 
 /**
  * `npm run worker` as real processes, for the tests that kill or drain one: each in its own process group, so that
@@ -39,10 +39,10 @@ export class WorkerProcesses {
     const child = spawn(path.join(repo, 'node_modules/.bin/tsx'), ['workers/main.ts', '--config', this.configFile], {
       cwd: repo,
       detached: true,
-      // The blast-radius cap counts the whole day's test runs too: capping is the guard-rail tests' business.
+      // The blast-radius cap counts the whole day's test runs too: capping is the guard-rail tests' business. The
+      // worker signs with the local stack's key, which the test's fleet trusts (e2e-stack.ts).
       env: {
         ...process.env,
-        SERVICE_TOKEN_SECRET: secret,
         TENANT_REGISTRY_URL: this.fleet.registryUrl,
         BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000',
       },
