@@ -209,8 +209,13 @@ describe('the Kafka bridge SIGKILLed while it hands requests over', () => {
       throw new Error(`the bridge handed over ${first.handedOver.length} before it ended:\n${first.output()}`);
     }
     expect(first.child.signalCode).toBe('SIGKILL');
-    // Signals Temporal took before the kill reach their workflows' state within a moment; nothing new arrives.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // Signals Temporal took before the kill reach their workflows' state once a worker has run their tasks (a
+    // query before a workflow's first task answers nothing here); on a loaded machine that takes more than a moment.
+    await until(
+      async () => (await requestsInTemporal()).length > 0,
+      'the hand-overs before the kill to be queryable',
+      60_000,
+    );
     const atKill = await requestsInTemporal();
     console.log(
       `bridge killed after logging ${first.handedOver.length} hand-overs; Temporal held ${atKill.length} of ${expected.length} requests`,
