@@ -5,7 +5,10 @@ import {
   type DeleteInstanceInput,
   type DeleteInstanceResult,
 } from '../../activities/instance-activities';
+import { decodeJwt } from 'jose';
+import { TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { parseWorkerConfig } from '../../common/worker-config';
+import { testTokens } from '../kit/test-tokens';
 
 /**
  * deleteInstance's heartbeat details without Temporal: a mock activity context (its heartbeat details as a retried
@@ -36,6 +39,8 @@ const workerConfig = parseWorkerConfig({
 type Route = () => Response;
 let routes: Record<string, Route[]>;
 let requests: { method: string; url: string; idempotencyKey: string | null }[];
+/** Each request's `METHOD url` and the scope its token granted, in order. */
+let scopes: string[];
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -43,11 +48,14 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 beforeEach(() => {
   requests = [];
+  scopes = [];
   routes = { [`GET ${BASE}/tenant/tenant-1/deletion-preview`]: [() => json(200, { counts: {}, total: 0 })] };
   jest.spyOn(global, 'fetch').mockImplementation(async (url, init) => {
     const method = init?.method ?? 'GET';
     const headers = new Headers(init?.headers);
     requests.push({ method, url: String(url), idempotencyKey: headers.get('idempotency-key') });
+    const token = headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    scopes.push(`${method} ${url} ${decodeJwt(token).scope}`);
     const answers = routes[`${method} ${url}`];
     if (!answers?.length) return json(404, { error: { code: 'NOT_FOUND', message: `no ${method} ${url}` } });
     // The last answer repeats.
@@ -72,7 +80,7 @@ async function deleteWith(heartbeatDetails: unknown) {
   const env = new MockActivityEnvironment({ attempt: 2, heartbeatTimeoutMs: 30_000, heartbeatDetails }, { logger });
   const heartbeats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => heartbeats.push(details));
-  const { deleteInstance } = createInstanceActivities({ db, secret: 'test-secret', workerConfig });
+  const { deleteInstance } = createInstanceActivities({ db, signer: testTokens().signers[TOKEN_ISSUER], workerConfig });
   const result = (await env.run(deleteInstance, input)) as DeleteInstanceResult;
   return { result, heartbeats, calls: requests.filter((r) => !r.url.endsWith('/deletion-preview')) };
 }
@@ -121,5 +129,16 @@ describe('deleteInstance and the Location an earlier attempt heartbeated', () =>
     ];
     await expect(deleteWith({ location: JOB })).rejects.toThrow('notification answered GET with 503: busy');
     expect(requests.map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it("signs each call with the orchestrator's key and that route's scope only: DELETE and poll delete, the check previews", async () => {
+    routes[`DELETE ${BASE}/tenant/tenant-1`] = [() => json(202, { status: 'running' }, { location: JOB })];
+    routes[`GET ${JOB}`] = [() => json(200, done)];
+    await deleteWith(undefined);
+    expect(scopes).toEqual([
+      `DELETE ${BASE}/tenant/tenant-1 tenant-data:delete`,
+      `GET ${JOB} tenant-data:delete`,
+      `GET ${BASE}/tenant/tenant-1/deletion-preview tenant-data:preview`,
+    ]);
   });
 });

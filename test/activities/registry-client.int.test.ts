@@ -2,22 +2,24 @@
  * RegistryClient against the real registry (services/registry) over HTTP, on the local stack's PostgreSQL
  * (`npm run stack:up`): what a delete of a missing record and a creation time look like to the orchestrator.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
 import { RegistryClient } from '../../activities/registry-client';
 import { loadConfig } from '../../common/config';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { READER_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { registryDatabaseUrl, startRegistry, type RunningRegistry } from '../../services/registry/registry-server';
+import { testTokens } from '../kit/test-tokens';
 
-const secret = randomBytes(32).toString('base64url');
+// Fresh keys of the three authorities, trusted by this registry only (real Ed25519 and jose, not on disk).
+const tokens = testTokens();
 const databaseUrl = registryDatabaseUrl(loadConfig().DATABASE_URL);
 const run = `reg-client-${randomUUID().slice(0, 8)}`;
 let registry: RunningRegistry;
 let client: RegistryClient;
 
 async function create(tenantId: string, force = false): Promise<void> {
-  const token = await mintServiceToken(secret, { audience: 'tenant-registry', subject: 'test' });
+  const token = await tokens.mint('tenant-registry', 'registry:members', 'test');
   const response = await fetch(`${registry.url}/tenants${force ? '?force=true' : ''}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -36,10 +38,10 @@ beforeAll(async () => {
     databaseUrl,
     port: 0,
     host: '127.0.0.1',
-    secret,
+    tokens: tokens.verifier,
     logger: pino({ level: 'silent' }),
   });
-  client = new RegistryClient(registry.url, secret);
+  client = new RegistryClient(registry.url, tokens.signers[TOKEN_ISSUER]);
 });
 
 afterAll(async () => {
@@ -77,8 +79,24 @@ describe('RegistryClient (real tenant registry over HTTP)', () => {
     expect(Date.parse(second!)).toBeGreaterThan(Date.parse(first!));
   });
 
-  it('a wrong secret is a refusal (ServiceRejected), not an unknown tenant', async () => {
-    const wrong = new RegistryClient(registry.url, randomBytes(32).toString('base64url'));
+  it('suspend and resume carry the suspend scope the registry asks of them', async () => {
+    const tenantId = `${run}-suspended`;
+    await create(tenantId);
+    expect(await client.suspend(tenantId, 'trace-1', 1)).toBe(true);
+    await client.resume(tenantId, 'trace-1', 1);
+    expect(await client.suspend(`${run}-nobody`, 'trace-1', 1)).toBe(false);
+  });
+
+  it("the readers' key cannot even ask for an erasure: it grants registry:read only", async () => {
+    const reader = new RegistryClient(registry.url, tokens.signers[READER_TOKEN_ISSUER]);
+    expect(await reader.createdAt(`${run}-nobody`, 'trace-1', 1)).toBeNull();
+    await expect(reader.deleteTenant(`${run}-any`, true, 'trace-1', 1)).rejects.toThrow(
+      'tenant-deletion-readers may not grant registry:erase',
+    );
+  });
+
+  it('a key the registry does not trust is a refusal (ServiceRejected), not an unknown tenant', async () => {
+    const wrong = new RegistryClient(registry.url, testTokens().signers[TOKEN_ISSUER]);
     await expect(wrong.createdAt(`${run}-any`, 'trace-1', 1)).rejects.toMatchObject({
       type: 'ServiceRejected',
       message: expect.stringMatching(/answered GET \/tenants\/.* with 401/),

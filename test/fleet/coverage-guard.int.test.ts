@@ -12,7 +12,7 @@ import { KitPlanError } from '../../services/kit/deletion-plan';
 import { instanceDatabaseUrl, prepareInstanceDatabase } from '../../services/fleet/fleet-databases';
 import { fleetService } from '../../services/fleet/fleet-services';
 import { definition } from '../../services/fleet/orders/definition';
-import { secret, serverUrl, TEST_INSTANCES } from './test-fleet';
+import { fleetTokens, serverUrl, TEST_INSTANCES } from './test-fleet';
 
 const orders = {
   ...TEST_INSTANCES.find((instance) => instance.serviceType === 'orders')!,
@@ -34,12 +34,12 @@ afterAll(async () => {
   await admin.end();
 });
 
-const start = (withDefinition = definition) =>
+const start = async (withDefinition = definition) =>
   startDeletableService({
     definition: withDefinition,
     databaseUrl,
     port: 0,
-    secret,
+    tokens: (await fleetTokens()).services,
     logger: pino({ level: 'silent' }),
   });
 

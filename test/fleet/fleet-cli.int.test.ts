@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import { FleetPortInUseError, startFleet } from '../../services/fleet/fleet';
-import { secret, serverUrl, TEST_INSTANCES } from './test-fleet';
+import { fleetTokens, serverUrl, TEST_INSTANCES } from './test-fleet';
 
 const repo = path.resolve(__dirname, '../..');
 
@@ -43,7 +43,6 @@ describe('npm run fleet:seed', () => {
   test('an unreachable registry exits 3 with what to do, before anything is seeded', () => {
     const refused = seedCli(['--tenant', 'tenant-unreachable', '--records', '10'], {
       TENANT_REGISTRY_URL: 'http://127.0.0.1:9',
-      SERVICE_TOKEN_SECRET: secret,
     });
     expect(refused.status).toBe(3);
     expect(refused.stderr).toContain('npm run fleet');
@@ -60,7 +59,7 @@ describe('startFleet', () => {
     try {
       const start = startFleet({
         databaseUrl: serverUrl,
-        secret,
+        tokens: await fleetTokens(),
         instances: [orders],
         registryPort: 0,
         logger: pino({ level: 'silent' }),

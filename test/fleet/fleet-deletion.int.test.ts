@@ -19,7 +19,8 @@ import {
   call,
   directCount,
   instancePool,
-  secret,
+  adminSigner,
+  fleetTokens,
   serverUrl,
   tableTotals,
   tenantColumnTables,
@@ -61,7 +62,7 @@ beforeAll(async () => {
   const fileRootOf = (serviceType: string) => path.join(fileRoot, serviceType);
   fleet = await startFleet({
     databaseUrl: serverUrl,
-    secret,
+    tokens: await fleetTokens(),
     ports: 'ephemeral',
     instances: TEST_INSTANCES,
     fileRoot: fileRootOf,
@@ -71,7 +72,7 @@ beforeAll(async () => {
     databaseUrl: serverUrl,
     inventory: inventoryWriter(serverUrl),
     instances: TEST_INSTANCES,
-    registry: { url: fleet.registryUrl, secret },
+    registry: { url: fleet.registryUrl, signer: await adminSigner() },
     fileRoot: fileRootOf,
     baseUrls: Object.fromEntries(fleet.instances.map((instance) => [instance.serviceInstanceId, instance.baseUrl])),
   };
@@ -250,7 +251,7 @@ describe('the write guard', () => {
     expect(await directCount(pools.get('orders-1')!, 'audit_log', tenantB)).toBe(auditRowsB);
 
     const active = uniqueTenant('active');
-    await createRegistryTenant(fleet.registryUrl, secret, active);
+    await createRegistryTenant(fleet.registryUrl, await adminSigner(), active);
     const taken = await call('POST', `${orders}/tenant/${active}/audit-events`, 'orders', { action: 'order.created' });
     expect(taken.status).toBe(201);
     expect(await directCount(pools.get('orders-1')!, 'audit_log', active)).toBe(1);

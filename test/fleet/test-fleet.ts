@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { ADMIN_TOKEN_ISSUER, type Scope } from '@tenant-deletion/contract/service-token';
 import { instanceDatabaseUrl } from '../../services/fleet/fleet-databases';
 import type { FleetInstance } from '../../services/fleet/topology';
 import { FLEET_INSTANCES } from '../../services/fleet/topology';
+import { stackTokens } from '../stack-tokens';
 
 /**
  * What the fleet's integration tests share. They run the real fleet against the local stack's Postgres,
@@ -13,7 +14,35 @@ import { FLEET_INSTANCES } from '../../services/fleet/topology';
  */
 
 export const serverUrl = loadConfig().DATABASE_URL;
-export const secret = randomBytes(32).toString('base64url');
+
+/** What the test's fleet verifies with, and the readers' key of its write guard: the local stack's. */
+export async function fleetTokens() {
+  return (await stackTokens()).fleet;
+}
+
+/** The seeder's registry access: the admins' key (registry:members), as `npm run fleet:seed` has. */
+export async function adminSigner() {
+  return (await stackTokens()).signers[ADMIN_TOKEN_ISSUER];
+}
+
+/**
+ * The scope a fleet or registry route needs (services/kit/auth.ts, services/registry/route-scopes.ts), so that a test
+ * call carries that one and no other.
+ */
+export function scopeFor(method: string, url: string): Scope {
+  const path = new URL(url).pathname;
+  if (path.startsWith('/tenants')) {
+    if (/\/(suspend|resume)$/.test(path)) return 'registry:suspend';
+    if (method === 'DELETE' && /^\/tenants\/[^/]+$/.test(path)) return 'registry:erase';
+    if (method === 'GET' && !path.includes('/members')) return 'registry:read';
+    return 'registry:members';
+  }
+  if (path.includes('/admin/legal-holds/')) return 'legal-hold:admin';
+  if (path.endsWith('/admin/faults') || path.endsWith('/admin/request-counts')) return 'kit:faults';
+  if (method === 'DELETE' || path.includes('/deletions/')) return 'tenant-data:delete';
+  // Previews, and the app's own writes, which take any token of the service.
+  return 'tenant-data:preview';
+}
 
 export const TEST_INSTANCES: FleetInstance[] = FLEET_INSTANCES.map((instance) => ({
   ...instance,
@@ -40,7 +69,7 @@ export async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<HttpAnswer> {
-  const token = await mintServiceToken(secret, { audience, subject: 'fleet-test' });
+  const token = await (await stackTokens()).mint(audience, scopeFor(method, url), 'fleet-test');
   const response = await fetch(url, {
     method,
     headers: {
