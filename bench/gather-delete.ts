@@ -1,14 +1,20 @@
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { mintServiceToken, type TokenSigner } from '@tenant-deletion/contract/service-token';
 import { baseUrl, FLEET_INSTANCES } from '@tenant-deletion/example-fleet';
 
 /**
  * The naive orchestrator the original system was: Promise.all of every service's DELETE, following 202s, with no
- * order, no retries, no ledger and no memory of anything if the process dies.
+ * order, no retries, no ledger and no memory of anything if the process dies. It stands in for the orchestrator, so it
+ * signs with the orchestrator's key (the local stack's), its DELETEs and polls with tenant-data:delete.
  */
-export async function gatherDelete(secret: string, tenantId: string): Promise<number> {
+export async function gatherDelete(orchestrator: TokenSigner, tenantId: string): Promise<number> {
   const totals = await Promise.all(
     FLEET_INSTANCES.map(async (instance) => {
-      const authorization = `Bearer ${await mintServiceToken(secret, { audience: instance.serviceType, subject: 'bench' })}`;
+      const token = await mintServiceToken(orchestrator, {
+        audience: instance.serviceType,
+        subject: 'bench',
+        scopes: ['tenant-data:delete'],
+      });
+      const authorization = `Bearer ${token}`;
       let response = await fetch(`${baseUrl(instance)}/tenant/${tenantId}`, {
         method: 'DELETE',
         headers: { authorization },

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../common/config';
-import { resolveServiceTokenSecret } from '../common/service-token-secret';
+import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { loadTokenSigner } from '../common/service-token-keys';
 import { stackPaths } from '../common/stack-paths';
 import { temporalAccess } from '../common/temporal-connection';
 import { skipRequestBacklog } from '../scripts/kafka-backlog';
@@ -41,7 +42,10 @@ new Command('bench')
     const ctx: BenchContext = {
       config,
       temporal: temporalAccess(config),
-      secret: resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET),
+      signers: {
+        orchestrator: await loadTokenSigner(TOKEN_ISSUER),
+        admin: await loadTokenSigner(ADMIN_TOKEN_ISSUER),
+      },
       run: randomBytes(2).toString('hex'),
     };
     const processes = new ProcessGroup(paths.repoDir, paths.logDir);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../common/config';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
+import { mintServiceToken, type TokenSigner } from '@tenant-deletion/contract/service-token';
 import { connectTemporalClient, type TemporalAccess } from '../common/temporal-connection';
 import { upsertInstances } from '../db/service-instances';
 import { seedTenant, baseUrl, FLEET_INSTANCES, registryUrl } from '@tenant-deletion/example-fleet';
@@ -15,7 +15,8 @@ import { inventoryWriter } from '../db/inventory-writer';
 export interface BenchContext {
   config: Config;
   temporal: TemporalAccess;
-  secret: string;
+  /** The local stack's keys: the orchestrator's for the naive baseline, the admins' for seeding and fault knobs. */
+  signers: { orchestrator: TokenSigner; admin: TokenSigner };
   run: string;
 }
 
@@ -27,7 +28,7 @@ async function seed(ctx: BenchContext, tenantId: string, records: number): Promi
     records,
     databaseUrl: ctx.config.DATABASE_URL,
     inventory: inventoryWriter(ctx.config.DATABASE_URL),
-    registry: { url: registryUrl(), secret: ctx.secret },
+    registry: { url: registryUrl(), signer: ctx.signers.admin },
   });
   return seeded.records + seeded.files;
 }
@@ -56,7 +57,7 @@ export async function gatherBaseline(ctx: BenchContext, records: number): Promis
   const tenantId = tenantOf(ctx, 'gather');
   await seed(ctx, tenantId, records);
   const started = Date.now();
-  await gatherDelete(ctx.secret, tenantId);
+  await gatherDelete(ctx.signers.orchestrator, tenantId);
   return Date.now() - started;
 }
 
@@ -108,9 +109,9 @@ export async function smallTenants(ctx: BenchContext, tenants: number, records: 
   }
 }
 
-async function setTrainingLatency(secret: string, latencyMs: number): Promise<void> {
+async function setTrainingLatency(admin: TokenSigner, latencyMs: number): Promise<void> {
   const training = FLEET_INSTANCES.find((i) => i.serviceType === 'training')!;
-  const token = await mintServiceToken(secret, { audience: 'training', subject: 'bench' });
+  const token = await mintServiceToken(admin, { audience: 'training', subject: 'bench', scopes: ['kit:faults'] });
   const response = await fetch(`${baseUrl(training)}/admin/faults`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -134,7 +135,7 @@ export async function bulkhead(ctx: BenchContext, tenants: number) {
         tenantId: id,
         records: 200,
         databaseUrl: ctx.config.DATABASE_URL,
-        registry: { url: registryUrl(), secret: ctx.secret },
+        registry: { url: registryUrl(), signer: ctx.signers.admin },
         instances: used,
       });
       const mine = withSlow ? used : used.filter((i) => i.serviceType === 'notification');
@@ -174,11 +175,11 @@ export async function bulkhead(ctx: BenchContext, tenants: number) {
   };
   try {
     const alone = await fastDurations(false);
-    await setTrainingLatency(ctx.secret, 2_000);
+    await setTrainingLatency(ctx.signers.admin, 2_000);
     const saturated = await fastDurations(true);
     return { fastP95AloneMs: percentile(alone, 95), fastP95SaturatedMs: percentile(saturated, 95) };
   } finally {
-    await setTrainingLatency(ctx.secret, 0).catch(() => undefined);
+    await setTrainingLatency(ctx.signers.admin, 0).catch(() => undefined);
     await client.connection.close();
     await db.end();
   }

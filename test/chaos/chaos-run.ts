@@ -7,8 +7,8 @@ import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
 import { serviceInstanceWorkflowId, tenantWorkflowId } from '@tenant-deletion/contract';
-import { mintServiceToken } from '@tenant-deletion/contract/service-token';
-import { resolveServiceTokenSecret } from '../../common/service-token-secret';
+import { ADMIN_TOKEN_ISSUER, mintServiceToken, type TokenSigner } from '@tenant-deletion/contract/service-token';
+import { loadTokenSigner } from '../../common/service-token-keys';
 import { stackPaths } from '../../common/stack-paths';
 import { connectTemporalClient, temporalAccess } from '../../common/temporal-connection';
 import { KafkaTraffic } from '../../scripts/demo/kafka-traffic';
@@ -72,8 +72,10 @@ const WAIT_FOR_HOLD_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function adminPut(secret: string, serviceType: string, url: string, body?: unknown): Promise<void> {
-  const token = await mintServiceToken(secret, { audience: serviceType, subject: 'chaos' });
+/** An admin's call (fault knobs, legal holds) with the admins' key and the route's scope, as a person's tool has. */
+async function adminPut(admin: TokenSigner, serviceType: string, url: string, body?: unknown): Promise<void> {
+  const scope = url.includes('/admin/legal-holds/') ? 'legal-hold:admin' : 'kit:faults';
+  const token = await mintServiceToken(admin, { audience: serviceType, subject: 'chaos', scopes: [scope] });
   const response = await fetch(url, {
     method: body === undefined ? 'DELETE' : 'PUT',
     headers: {
@@ -85,9 +87,9 @@ async function adminPut(secret: string, serviceType: string, url: string, body?:
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
 }
 
-async function setFaults(secret: string, settings: Record<string, number>): Promise<void> {
+async function setFaults(admin: TokenSigner, settings: Record<string, number>): Promise<void> {
   for (const instance of FLEET_INSTANCES) {
-    await adminPut(secret, instance.serviceType, `${baseUrl(instance)}/admin/faults`, settings);
+    await adminPut(admin, instance.serviceType, `${baseUrl(instance)}/admin/faults`, settings);
   }
 }
 
@@ -100,7 +102,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   }
   const config = loadConfig();
   const access = temporalAccess(config);
-  const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
+  // The local stack's admins' key (made by stack:up above): the fleet's knobs and holds, and seeding the registry.
+  const admin = await loadTokenSigner(ADMIN_TOKEN_ISSUER);
   const run = randomBytes(2).toString('hex');
   const workerConfigFile = path.join(os.tmpdir(), `tdel-chaos-worker-${run}.json`);
   // Short timeouts and patient retries: hangs must turn into retries, 503s must not exhaust an instance.
@@ -150,7 +153,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
             records: options.recordsPerTenant,
             databaseUrl: config.DATABASE_URL,
             inventory: inventoryWriter(config.DATABASE_URL),
-            registry: { url: registryUrl(), secret },
+            registry: { url: registryUrl(), signer: admin },
           });
         }
       });
@@ -166,7 +169,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     rows = await TenantRowCounter.open(config.DATABASE_URL, FLEET_INSTANCES);
     const seeded = await rows.count([...tenants, ...neighbours]);
 
-    await setFaults(secret, {
+    await setFaults(admin, {
       latencyMs: SERVICE_LATENCY_MS,
       unavailableRate: 0.2,
       retryAfterSeconds: RETRY_AFTER_SECONDS,
@@ -177,7 +180,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       `20% 503 with Retry-After: ${RETRY_AFTER_SECONDS}, 2% hangs past the timeout and ${SERVICE_LATENCY_MS} ms latency on every instance`,
     );
     const orders = FLEET_INSTANCES.find((i) => i.serviceInstanceId === HELD_INSTANCE)!;
-    await adminPut(secret, orders.serviceType, `${baseUrl(orders)}/admin/legal-holds/${held}`, {
+    await adminPut(admin, orders.serviceType, `${baseUrl(orders)}/admin/legal-holds/${held}`, {
       reason: 'chaos: litigation',
     });
     faults.push(`legal hold on ${held} at ${HELD_INSTANCE}`);
@@ -283,7 +286,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
           await holdWatch.seen(WAIT_FOR_HOLD_MS);
           await holdWatch.stop();
           const count = rowsOf(await rows!.count([held]), held, HELD_INSTANCE);
-          await adminPut(secret, orders.serviceType, `${baseUrl(orders)}/admin/legal-holds/${held}`);
+          await adminPut(admin, orders.serviceType, `${baseUrl(orders)}/admin/legal-holds/${held}`);
           lift = { at: Date.now(), rows: count };
           return `${since(lift.at)}: lift the legal hold on ${held}`;
         },
@@ -310,7 +313,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     if (scheduleFailure) throw scheduleFailure;
     options.log(`stopped waiting at ${since(Date.now())}; checking`);
 
-    await setFaults(secret, { unavailableRate: 0, hangRate: 0 });
+    await setFaults(admin, { unavailableRate: 0, hangRate: 0 });
     let terminal = 0;
     for (const tenantId of tenants) {
       const description = await temporalClient.workflow
