@@ -7,7 +7,8 @@ import pg from 'pg';
 import colours from 'picocolors';
 import { loadConfig } from '../../common/config';
 import { tenantWorkflowId } from '@tenant-deletion/contract';
-import { resolveServiceTokenSecret } from '../../common/service-token-secret';
+import { ADMIN_TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { loadTokenSigner } from '../../common/service-token-keys';
 import { stackPaths } from '../../common/stack-paths';
 import { connectTemporalClient, temporalAccess, type TemporalAccess } from '../../common/temporal-connection';
 import { seedTenant, FLEET_INSTANCES, registryUrl } from '@tenant-deletion/example-fleet';
@@ -57,7 +58,8 @@ program.action(async (options: { exit: boolean; records: string }) => {
   }
   const config = loadConfig();
   const temporal = temporalAccess(config);
-  const secret = resolveServiceTokenSecret(config.SERVICE_TOKEN_SECRET);
+  // The admins' key of the local stack (stack:up made it): seeding creates the tenants in the registry.
+  const admin = await loadTokenSigner(ADMIN_TOKEN_ISSUER);
   const processes = new ProcessGroup(paths.repoDir, paths.logDir);
   const stop = async () => {
     await processes.stopAll();
@@ -94,7 +96,7 @@ program.action(async (options: { exit: boolean; records: string }) => {
         records: Number(options.records),
         databaseUrl: config.DATABASE_URL,
         inventory: inventoryWriter(config.DATABASE_URL),
-        registry: { url: registryUrl(), secret },
+        registry: { url: registryUrl(), signer: admin },
       });
       console.log(`  ${tenantId}: ${seeded.records} records, ${seeded.files} files in ${seeded.durationMs} ms`);
     }
