@@ -1,7 +1,9 @@
 /**
  * inventory import/list and preview, spawned as processes against the local stack's PostgreSQL
- * (tenant_deletion.service_instances, `npm run stack:up`). preview calls a stub service started here, which
- * checks the bearer token as the contract says. Each run uses its own tenant ids and removes its rows.
+ * (tenant_deletion.service_instances, `npm run stack:up`). preview runs through Temporal: a real worker process
+ * (`npm run worker`, the local stack's keys) previews a stub service started here, which verifies the bearer token
+ * against the orchestrator's public JWKS and the preview scope, as the contract says. Each run uses its own tenant
+ * ids and removes its rows.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,7 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../../common/config';
-import { TokenRejected, verifyServiceToken } from '@tenant-deletion/contract/service-token';
+import { serviceTokenVerifier, TOKEN_ISSUER, TokenRejected } from '@tenant-deletion/contract/service-token';
+import { ensureLocalTokenKeys, tokenAuthorities } from '../../common/service-token-keys';
+import { parseWorkerConfig } from '../../common/worker-config';
+import type { RunningFleet } from '../../services/fleet/fleet';
+import { WorkerProcesses } from '../e2e/worker-processes';
 import { json, looksLikeCrash, REPO, tdel } from './run-tdel';
 
 jest.setTimeout(60_000);
@@ -20,7 +26,6 @@ const run = `cli-inv-${randomUUID().slice(0, 8)}`;
 const tenant = (name: string) => `${run}-${name}`;
 const pool = new pg.Pool({ connectionString: loadConfig().DATABASE_URL });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdel-inventory-'));
-const SECRET = `test-secret-${randomUUID()}-0123456789`;
 
 afterAll(async () => {
   await pool.query('DELETE FROM service_instances WHERE tenant_id LIKE $1', [`${run}-%`]);
@@ -304,12 +309,16 @@ describe('tdel inventory import refuses service types no worker group serves (is
   });
 });
 
-describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () => {
-  const seen: { path: string; audience: string | null; trace: string | undefined }[] = [];
+describe('tdel preview (through a worker process on Temporal; inventory in PostgreSQL, a stub service over HTTP)', () => {
+  const seen: { path: string; audience: string | null; trace: string | undefined; scopes: string[] }[] = [];
   let server: http.Server;
   let base: string;
+  let workers: WorkerProcesses;
 
   beforeAll(async () => {
+    await ensureLocalTokenKeys();
+    // The services trust the orchestrator's public keys only: a token tdel could mint would not do.
+    const verify = serviceTokenVerifier(tokenAuthorities([TOKEN_ISSUER]));
     server = http.createServer((request, response) => {
       const match = /^\/svc\/([a-z0-9-]+)\/tenant\/([^/]+)\/deletion-preview$/.exec(request.url ?? '');
       const answer = (status: number, body: unknown) => {
@@ -318,9 +327,14 @@ describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () 
       };
       if (!match || request.method !== 'GET') return answer(404, { error: { message: 'no such route' } });
       const [, serviceType, tenantId] = match;
-      verifyServiceToken(SECRET, request.headers.authorization, serviceType).then(
-        () => {
-          seen.push({ path: request.url!, audience: serviceType, trace: request.headers['x-trace-id'] as string });
+      verify(request.headers.authorization, { audience: serviceType, scope: 'tenant-data:preview' }).then(
+        ({ scopes }) => {
+          seen.push({
+            path: request.url!,
+            audience: serviceType,
+            trace: request.headers['x-trace-id'] as string,
+            scopes,
+          });
           if (serviceType === 'locked') return answer(403, { error: { message: 'tenant is not yours' } });
           const counts = serviceType === 'orders' ? { orders: 120, order_items: 480 } : { stock: 7, empty: 0 };
           const total = Object.values(counts).reduce((x, y) => x + y, 0);
@@ -337,8 +351,21 @@ describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/svc`;
+    // The shipped worker, polling tenant-deletion and the stubs' preview queues; the registry is not asked.
+    workers = new WorkerProcesses(
+      { registryUrl: 'http://127.0.0.1:9' } as RunningFleet,
+      parseWorkerConfig({
+        groups: { all: { orchestration: true, serviceTypes: ['orders', 'inventory', 'locked', 'gone'] } },
+        metricsPort: 0,
+        shutdownGraceSeconds: 0,
+      }),
+    );
+    await workers.start();
+  }, 120_000);
+  afterAll(async () => {
+    workers?.close();
+    await new Promise((resolve) => server.close(resolve));
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   const instance = (tenantId: string, id: string, type: string, extra: Record<string, unknown> = {}) => ({
     tenantId,
@@ -347,7 +374,7 @@ describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () 
     baseUrl: `${base}/${type}`,
     ...extra,
   });
-  const env = { SERVICE_TOKEN_SECRET: SECRET, TDEL_USER: 'preview-test' };
+  const env = { TDEL_USER: 'preview-test' };
 
   it('shows per-service counts and the total, with a token per service type, deleting nothing', async () => {
     const p = tenant('p');
@@ -370,6 +397,7 @@ describe('tdel preview (inventory in PostgreSQL, a stub service over HTTP)', () 
       `/svc/orders/tenant/${p}/deletion-preview`,
     ]);
     expect(seen[0].trace).toMatch(/^cli-preview-/);
+    expect(seen.map((call) => call.scopes)).toEqual([['tenant-data:preview'], ['tenant-data:preview']]);
 
     const document = json(await tdel(['preview', p, '--json'], { env }));
     expect(document).toMatchObject({
