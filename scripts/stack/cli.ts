@@ -66,6 +66,17 @@ program
   });
 
 program
+  .command('token-keys')
+  .description(
+    "create the three service-token authorities' keys and public JWKS files in the state directory's secrets/ " +
+      '(the orchestrator, readers, admins), starting nothing; existing keys are kept (docker-compose runs it once)',
+  )
+  .action(async () => {
+    await ensureLocalTokenKeys();
+    console.log(`service-token keys and JWKS in ${path.join(stackPaths().stateDir, 'secrets')}`);
+  });
+
+program
   .command('down')
   .description('stop every server; with --purge also delete their data (workflows, topics, the database)')
   .option('--purge', 'delete the data as well', false)

@@ -6,7 +6,8 @@ import { SEARCH_ATTRIBUTES } from '@tenant-deletion/contract';
 import { TOPIC_PARTITIONS } from '../../scripts/stack/kafka-topics';
 
 const file = path.resolve(__dirname, '../../docker-compose.yml');
-const compose = parse(fs.readFileSync(file, 'utf8'));
+// `merge`: the services extend the shared environment with `<<: *orchestrator-env`, as docker compose reads it.
+const compose = parse(fs.readFileSync(file, 'utf8'), { merge: true });
 const hasDockerCompose = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0;
 
 describe('docker-compose.yml', () => {
@@ -48,13 +49,16 @@ describe('docker-compose.yml', () => {
         expect.arrayContaining([
           'DATABASE_URL',
           'KAFKA_BROKERS',
-          'SERVICE_TOKEN_SECRET',
+          'SERVICE_TOKEN_JWKS_URL',
           'TEMPORAL_ADDRESS',
           'TEMPORAL_NAMESPACE',
         ]),
       );
     }
     expect(compose.services.worker.network_mode).toBe('service:fleet');
+    for (const name of ['migrate', 'fleet', 'worker', 'bridge', 'api']) {
+      expect(compose.services[name].environment).not.toHaveProperty('SERVICE_TOKEN_SECRET');
+    }
     expect(compose.services.bridge.network_mode).toBe('service:fleet');
     // The API reaches the registry on the fleet's localhost; the fleet publishes its port.
     expect(compose.services.api).toMatchObject({ build: '.', network_mode: 'service:fleet' });
@@ -63,6 +67,21 @@ describe('docker-compose.yml', () => {
     for (const name of ['migrate', 'fleet', 'worker', 'bridge', 'api']) {
       const [, , script] = compose.services[name].command as string[];
       expect([name, script in scripts]).toEqual([name, true]);
+    }
+  });
+
+  it("gives the orchestrator's private key to the workers alone, the readers' to the fleet, bridge and API", () => {
+    const keyOf = (name: string) =>
+      Object.keys(compose.services[name].environment).filter((variable) => variable.endsWith('_SIGNING_KEY_FILE'));
+    expect(keyOf('worker')).toEqual(['SERVICE_TOKEN_SIGNING_KEY_FILE']);
+    for (const name of ['fleet', 'bridge', 'api'])
+      expect([name, keyOf(name)]).toEqual([name, ['READER_TOKEN_SIGNING_KEY_FILE']]);
+    expect(keyOf('migrate')).toEqual([]);
+    // The keys are made before anything that reads them starts.
+    expect(compose.services['token-keys'].command).toEqual(['npx', 'tsx', 'scripts/stack/cli.ts', 'token-keys']);
+    expect(compose.services.migrate.depends_on['token-keys']).toEqual({ condition: 'service_completed_successfully' });
+    for (const name of ['migrate', 'fleet', 'worker', 'bridge', 'api']) {
+      expect([name, compose.services[name].volumes]).toEqual([name, ['token-keys:/keys:ro']]);
     }
   });
 
