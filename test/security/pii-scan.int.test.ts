@@ -13,7 +13,6 @@ import {
   config,
   E2E_INSTANCES,
   fileRoot,
-  secret,
   seed,
   startWorkers,
   temporalClient,
@@ -21,6 +20,7 @@ import {
   uniqueTenant,
 } from '../e2e/e2e-stack';
 import { historyText } from '../codec/history-text';
+import { stackTokens } from '../stack-tokens';
 
 /**
  * After a real end-to-end GDPR deletion: the workflow histories (as stored and decrypted), the services' and
@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   fleet = await startFleet({
     databaseUrl: config.DATABASE_URL,
-    secret,
+    tokens: (await stackTokens()).fleet,
     ports: 'ephemeral',
     instances: E2E_INSTANCES,
     fileRoot,
@@ -102,7 +102,12 @@ describe('a PII and secret scan after an end-to-end deletion', () => {
     // ...which Temporal stores encrypted, unless PAYLOAD_CODEC=off.
     if (codec) expect(corpus.stored).not.toContain('admin-scan');
     expect(logLines.length).toBeGreaterThan(0);
-    const forbidden = [pii.displayName, pii.ownerEmail, pii.billingAddress, secret];
+    // Token material: every authority's private key, as its JWK `d` and as the PEM's base64 body.
+    const keys = Object.values((await stackTokens()).signers).flatMap(({ privateKey }) => [
+      privateKey.export({ format: 'jwk' }).d!,
+      (privateKey.export({ format: 'pem', type: 'pkcs8' }) as string).split('\n')[1],
+    ]);
+    const forbidden = [pii.displayName, pii.ownerEmail, pii.billingAddress, ...keys];
     for (const [where, text] of Object.entries(corpus)) {
       for (const value of forbidden) expect([where, text.includes(value)]).toEqual([where, false]);
       // A JWT: base64url header starting {"alg", a payload and a signature.
