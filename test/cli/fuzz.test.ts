@@ -11,7 +11,18 @@ import { fuzzSeed } from '../fuzz-seed';
 
 jest.setTimeout(180_000);
 
-const COMMANDS = ['delete', 'status', 'list', 'cancel', 'retry', 'preview', 'inventory', 'help', 'approve'];
+const COMMANDS = [
+  'delete',
+  'status',
+  'list',
+  'cancel',
+  'retry',
+  'preview',
+  'inventory',
+  'help',
+  'approve',
+  'service-token',
+];
 const KNOWN = [
   ...COMMANDS,
   'list',
@@ -34,6 +45,12 @@ const KNOWN = [
   '--limit',
   '-n',
   '--timeout',
+  '--audience',
+  '--scope',
+  'tenant-data:delete',
+  'legal-hold:admin',
+  '--ttl',
+  '--subject',
   '--help',
   '-h',
   '--version',
