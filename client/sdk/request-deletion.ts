@@ -20,6 +20,10 @@ export async function requestDeletion(
   return client.workflow.signalWithStart<TenantDeletionWorkflowType, [DeletionRequest]>(WORKFLOW_TYPES.tenant, {
     workflowId: tenantWorkflowId(request.tenantId),
     taskQueue: ORCHESTRATION_TASK_QUEUE,
+    // A tenant with thousands of instances has runs of many MB of history; a worker that lost the run from its cache
+    // replays all of it, which on a busy 2-core machine took 11 s, past the 10 s default, and the task then timed out
+    // again at every attempt. Continued runs inherit it.
+    workflowTaskTimeout: '60s',
     args: [request],
     signal: requestDeletionSignal,
     signalArgs: [request],
