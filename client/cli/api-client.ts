@@ -101,7 +101,11 @@ export function newIdempotencyKey(): string {
  * reason is kept word for word, since it says what the caller lacks.
  */
 export function refusalError(refusal: ApiRefusal, verb: string, tenantId: string): CliError {
-  const { status, code, message } = refusal;
+  const { status, code } = refusal;
+  // The API may say "approve refused: …" itself; it is said once.
+  const message = refusal.message.startsWith(`${verb} refused: `)
+    ? refusal.message.slice(`${verb} refused: `.length)
+    : refusal.message;
   if (status === 401) {
     return new CliError(
       `the deletion API did not accept the token: ${message}`,

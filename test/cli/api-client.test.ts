@@ -83,6 +83,14 @@ describe('DeletionApiClient', () => {
 });
 
 describe('refusalError', () => {
+  it("says the command's refusal once, whether or not the API's message says it", () => {
+    for (const message of ['approve refused: nothing awaits approval', 'nothing awaits approval']) {
+      expect(refusalError(new ApiRefusal(409, 'REFUSED', message), 'approve', 't-1').message).toBe(
+        'approve refused: nothing awaits approval',
+      );
+    }
+  });
+
   it.each([
     [401, 'UNAUTHENTICATED', EXIT.failed, 'the deletion API did not accept the token: token expired'],
     [403, 'FORBIDDEN', EXIT.failed, 'approve refused: token expired'],
