@@ -9,6 +9,7 @@ import { KitPlanError } from '../../services/kit/deletion-plan';
 import { startDeletableService, type KitOptions } from '../../services/kit/deletable-service';
 import { kitOptions, startupError } from './kit-startup';
 import { throwawayDatabases, type TestDatabase } from './kit-test-db';
+import { kitClient } from './kit-http';
 import { testTokens } from './test-tokens';
 
 const INVOICING = `
@@ -61,8 +62,41 @@ describe('start-up', () => {
         'kit_deletion_runs',
         'kit_file_removals',
         'kit_idempotency_keys',
+        'kit_legal_hold_history',
         'kit_legal_holds',
       ]);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it("migrates an older kit's legal holds: the hold stays, without a placer, and its lift is recorded", async () => {
+    const older = await database(`
+      CREATE TABLE exports (id bigserial PRIMARY KEY, tenant_id text NOT NULL);
+      CREATE TABLE kit_legal_holds (tenant_id text PRIMARY KEY, reason text NOT NULL,
+                                    placed_at timestamptz NOT NULL DEFAULT now());
+      INSERT INTO kit_legal_holds (tenant_id, reason, placed_at) VALUES ('held-before', 'case 1', '2026-01-02T03:04:05Z');
+    `);
+    const service = await startDeletableService(options(older, {}));
+    const call = kitClient(tokens, 'invoicing');
+    try {
+      const holdUrl = `${service.baseUrl}/admin/legal-holds/held-before`;
+      expect((await call('GET', holdUrl)).body).toEqual({
+        tenant_id: 'held-before',
+        held: true,
+        reason: 'case 1',
+        placed_at: '2026-01-02T03:04:05.000Z',
+        lifted_holds: [],
+      });
+      const refused = await call<{ error: Record<string, string> }>('DELETE', `${service.baseUrl}/tenant/held-before`);
+      expect(refused.body.error).toEqual({
+        code: 'LEGAL_HOLD',
+        message: expect.stringContaining('under legal hold since 2026-01-02T03:04:05.000Z'),
+        held_since: '2026-01-02T03:04:05.000Z',
+      });
+      await call('DELETE', holdUrl, { subject: 'counsel-4' });
+      const { rows } = await older.pool.query('SELECT tenant_id, placed_by, lifted_by FROM kit_legal_hold_history');
+      expect(rows).toEqual([{ tenant_id: 'held-before', placed_by: null, lifted_by: 'counsel-4' }]);
     } finally {
       await service.close();
     }
