@@ -258,5 +258,18 @@ describe('approve', () => {
     expect((await readResult(deletionHandle(temporal.client, heldTenant))).status).toBe('COMPLETED');
     const request = await apiCall<RequestStatusAnswer>(api, 'GET', accepted.body.request, requester);
     expect(request.body.request).toMatchObject({ requestedBy: people.operator, approvedBy: people.secondOperator });
+    const certificate = await apiCall<DeletionCertificate>(
+      api,
+      'GET',
+      `/api/v1/tenants/${heldTenant}/certificate`,
+      requester,
+    );
+    expect(certificate.body.body.requests).toEqual([
+      expect.objectContaining({
+        requestId: accepted.body.requestId,
+        requestedBy: people.operator,
+        approvedBy: people.secondOperator,
+      }),
+    ]);
   }, 180_000);
 });
