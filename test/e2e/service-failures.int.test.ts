@@ -185,7 +185,13 @@ async function requestUnderHold(tenantId: string) {
     'a second DELETE refused by the hold',
     30_000,
   );
-  const holdReason = `${SERVICE_TYPE} answered DELETE with 409: legal hold (tenant ${tenantId} is under legal hold: its data stays until an admin lifts the hold)`;
+  // The 409 names who placed the hold (the admins' token's subject, adminCall's) and since when.
+  const holdReason = expect.stringMatching(
+    new RegExp(
+      `^${SERVICE_TYPE} answered DELETE with 409: legal hold \\(tenant ${tenantId} is under legal hold placed by ` +
+        'e2e-admin since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z: its data stays until an admin lifts the hold\\)$',
+    ),
+  );
   return { handle, holdReason };
 }
 
