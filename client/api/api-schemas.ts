@@ -25,9 +25,17 @@ export const API_PREFIX = '/api/v1';
 const gdprMode = z.boolean().default(false).describe('Erase the tenant record and its PII too (GDPR Art. 17)');
 const dryRun = z.boolean().default(false).describe('Preview what would be deleted; delete nothing');
 const reason = deletionRequestSchema.shape.reason.describe('Why, as the requester says (e.g. contract-ended)');
+/** Only earlier than now: a date in the future would postpone a GDPR due date, an earlier one only brings it nearer. */
+const requestedAt = isoTimestamp
+  .refine((value) => Date.parse(value) <= Date.now() + 60_000, 'must not be in the future')
+  .optional()
+  .describe(
+    'When the requester asked, when that was before this call (e.g. a request received by e-mail): a GDPR ' +
+      'deletion is due one month later. Absent: now.',
+  );
 
 /** `DELETE /api/v1/tenants/{tenantId}`: the body is optional; none is `{}`. */
-export const wholeTenantDeletionBodySchema = z.strictObject({ gdprMode, dryRun, reason });
+export const wholeTenantDeletionBodySchema = z.strictObject({ gdprMode, dryRun, reason, requestedAt });
 export type WholeTenantDeletionBody = z.infer<typeof wholeTenantDeletionBodySchema>;
 
 /** `POST /api/v1/tenants/{tenantId}/deletions`: some of the tenant's service instances. */
@@ -36,6 +44,7 @@ export const instanceDeletionBodySchema = z.strictObject({
   gdprMode,
   dryRun,
   reason,
+  requestedAt,
 });
 export type InstanceDeletionBody = z.infer<typeof instanceDeletionBodySchema>;
 

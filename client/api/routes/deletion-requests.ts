@@ -44,7 +44,7 @@ async function start(
   reply: FastifyReply,
   tenantId: string,
   kind: RequestKind,
-  body: Pick<DeletionRequest, 'gdprMode' | 'dryRun' | 'reason' | 'instances'>,
+  body: Pick<DeletionRequest, 'gdprMode' | 'dryRun' | 'reason' | 'instances' | 'requestedAt'>,
 ): Promise<DeletionAccepted> {
   const requester = requesterOf(request);
   const deletion: DeletionRequest = {
@@ -60,7 +60,7 @@ async function start(
     gdprMode: body.gdprMode,
     dryRun: body.dryRun,
     ...(body.reason ? { reason: body.reason } : {}),
-    requestedAt: new Date().toISOString(),
+    requestedAt: body.requestedAt ?? new Date().toISOString(),
     ...(body.instances ? { instances: body.instances } : {}),
   };
   let workflowId: string;
