@@ -7,6 +7,7 @@ import { registryDatabaseUrl } from '../../services/registry/registry-server';
 import { DELETION_STATUS } from '@tenant-deletion/client/search-attributes';
 import { progressQuery } from '@tenant-deletion/client';
 import { json, tdel } from '../cli/run-tdel';
+import { startTestApi, type TestApi } from '../api/api-harness';
 import { until } from '../until';
 import {
   config,
@@ -35,6 +36,8 @@ import {
 jest.setTimeout(90_000);
 
 let fleet: RunningFleet;
+/** The deletion API, which `tdel delete|cancel|retry|approve` send their requests through. */
+let api: TestApi;
 let temporal: Awaited<ReturnType<typeof temporalClient>>;
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
 const registryDb = new pg.Pool({ connectionString: registryDatabaseUrl(config.DATABASE_URL), max: 1 });
@@ -45,6 +48,7 @@ const faulty = new Set<string>();
 
 beforeAll(async () => {
   fleet = await startE2eFleet();
+  api = await startTestApi({ registryUrl: fleet.registryUrl });
   temporal = await temporalClient();
 }, 120_000);
 afterEach(async () => {
@@ -60,6 +64,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await temporal?.close();
+  await api?.close();
   await fleet?.close();
   await Promise.all([db.end(), registryDb.end()]);
 });
@@ -73,10 +78,10 @@ function workersFor(start: () => ReturnType<typeof startWorkers>): void {
   afterAll(() => workers?.stop());
 }
 
-/** `tdel` as `user` (TDEL_USER: the requester of a delete, the approver of an approve). */
+/** `tdel` as `user` (TDEL_USER: the subject of its local development token, an operator), through the API. */
 function cli(args: string[], user = 'admin-e2e') {
   if (args[0] === 'delete') started.add(args[1]);
-  return tdel(args, { env: { TDEL_USER: user } });
+  return tdel(args, { env: { TDEL_USER: user, TDEL_API_URL: api.url } });
 }
 
 /** Sets fault knobs on one instance (services/kit/faults.ts), turned off again after the test. */

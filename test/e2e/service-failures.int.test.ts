@@ -10,6 +10,7 @@ import { cancelSignal } from '../../workflows/signals';
 import { progressQuery } from '@tenant-deletion/client';
 import type { TenantDeletionWorkflow } from '../../workflows/tenant-deletion-workflow';
 import { json, tdel } from '../cli/run-tdel';
+import { startTestApi, type TestApi } from '../api/api-harness';
 import { until } from '../until';
 import {
   adminCall,
@@ -58,8 +59,12 @@ const holds = new Set<string>();
 /** Writers still inserting when a test ends: stopped after each test. */
 const writers = new Set<{ stop(): Promise<number> }>();
 
+/** The deletion API, which `tdel retry` sends its request through. */
+let api: TestApi;
+
 beforeAll(async () => {
   fleet = await startE2eFleet();
+  api = await startTestApi({ registryUrl: fleet.registryUrl });
   workers = await startWorkers(fleet, undefined, { approvalThresholdRecords: null });
   temporal = await temporalClient();
 }, 120_000);
@@ -74,6 +79,7 @@ afterEach(async () => {
 afterAll(async () => {
   await workers?.stop();
   await temporal?.close();
+  await api?.close();
   await fleet?.close();
   await orchestratorDb.end();
   await serviceDb.end();
@@ -353,7 +359,9 @@ describe('a deletion meeting a failing service, on the real stack and fleet', ()
     ]);
 
     await setFaults(fleet, SERVICE, {});
-    const retried = await tdel(['retry', tenantId, '--instance', SERVICE, '--json']);
+    const retried = await tdel(['retry', tenantId, '--instance', SERVICE, '--json'], {
+      env: { TDEL_API_URL: api.url },
+    });
     expect(retried.code).toBe(0);
     expect(json(retried)).toMatchObject({
       update: 'retryFailedDeletion',
