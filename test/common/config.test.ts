@@ -52,7 +52,7 @@ describe('loadConfig', () => {
     expect(message).not.toContain('p4ssw0rd');
   });
 
-  it('takes the token authorities\' key files and JWKS locations as set', () => {
+  it("takes the token authorities' key files and JWKS locations as set", () => {
     const config = loadConfig({
       SERVICE_TOKEN_SIGNING_KEY_FILE: '/run/keys/orchestrator.pem',
       SERVICE_TOKEN_JWKS_URL: 'https://keys.example/orchestrator/jwks.json',
