@@ -20,7 +20,10 @@ export function identityIssuerComponent(paths: StackPaths, env: NodeJS.ProcessEn
   const name = 'identity';
   const logFile = path.join(paths.logDir, 'identity-issuer.log');
   const entry = path.join(paths.repoDir, 'scripts', 'stack', 'identity-issuer-main.ts');
-  const daemon = { pidFile: path.join(paths.stateDir, 'identity-issuer.pid'), signature: entry, logFile };
+  // The signature is the entry's path inside a checkout, not its absolute path: the stack's state is shared by every
+  // clone on the machine, so an issuer one clone started is the one another clone's stack:up and stack:down find.
+  const signature = path.join('scripts', 'stack', 'identity-issuer-main.ts');
+  const daemon = { pidFile: path.join(paths.stateDir, 'identity-issuer.pid'), signature, logFile };
   const address = `localhost:${IDENTITY_ISSUER_PORT}`;
 
   async function health(): Promise<Health> {
@@ -50,6 +53,8 @@ export function identityIssuerComponent(paths: StackPaths, env: NodeJS.ProcessEn
     },
     async start() {
       if (runningPid(daemon) !== undefined) return;
+      // An issuer serving this very key (one whose pid file was lost) serves the stack as well as a new one would.
+      if ((await health()).healthy) return;
       if (await isPortOpen(IDENTITY_ISSUER_PORT)) {
         throw new StackError(
           name,
