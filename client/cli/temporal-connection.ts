@@ -1,8 +1,11 @@
 import net from 'node:net';
-import { isGrpcServiceError, NamespaceNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { NamespaceNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { tenantWorkflowId } from '@tenant-deletion/contract';
 import { connectTemporalClient, type TemporalAccess } from '../../common/temporal-connection';
 import { notFoundError, unreachableError, type CliError } from './exit-codes';
+import { isDeadlineExceeded, isUnreachable } from '../../common/temporal-failures';
+
+export { isDeadlineExceeded, isUnreachable };
 
 /**
  * The CLI's one way to Temporal: connect (failing fast and plainly when nothing listens), and turn the errors
@@ -11,8 +14,6 @@ import { notFoundError, unreachableError, type CliError } from './exit-codes';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 /** gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html) that mean "cannot reach". */
-const GRPC_UNAVAILABLE = 14;
-const GRPC_DEADLINE_EXCEEDED = 4;
 
 export interface TemporalTarget {
   address: string;
@@ -72,20 +73,6 @@ export async function connectTemporal(access: TemporalAccess): Promise<TemporalS
     throw unreachable(target, (error as Error).message);
   }
   return { client, target, close: () => client.connection.close() };
-}
-
-function grpcCode(error: unknown): number | undefined {
-  if (isGrpcServiceError(error)) return error.code;
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return isGrpcServiceError(cause) ? cause.code : undefined;
-}
-
-export function isUnreachable(error: unknown): boolean {
-  return grpcCode(error) === GRPC_UNAVAILABLE;
-}
-
-export function isDeadlineExceeded(error: unknown): boolean {
-  return grpcCode(error) === GRPC_DEADLINE_EXCEEDED || (error as Error | null)?.name === 'TimeoutError';
 }
 
 export function noWorkflowError(target: TemporalTarget, tenantId: string): CliError {
