@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import type { NativeConnection } from '@temporalio/worker';
+import type { BundleOptions, NativeConnection, WorkflowBundleOption } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { ORCHESTRATION_TASK_QUEUE, servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { settingsFor, type WorkerConfig } from '../common/worker-config';
@@ -49,12 +50,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const { connection, namespace, dataConverter, config } = options;
   const queues = queuesOf(config, options.groups);
   // One bundle for every worker of the process: bundling is the slow part of a worker's start.
-  const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
-    // Workflow code converts its failures inside the sandbox, so a prebuilt bundle must carry the converter itself.
-    failureConverterPath: dataConverter.failureConverterPath,
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
-  });
+  const workflowBundle = await workflowBundleFor(dataConverter);
   const common = { connection, namespace, dataConverter, ...shutdownOptions(config) };
   const workers: Promise<Worker>[] = [];
   if (queues.orchestration) {
@@ -94,6 +90,31 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     );
   }
   return Promise.all(workers);
+}
+
+/** The options of the workflow bundle, the same whether `npm run build` prebuilds it or a worker bundles it. */
+export function workflowBundleOptions(failureConverterPath: string | undefined): BundleOptions {
+  return {
+    workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
+    // Workflow code converts its failures inside the sandbox, so a prebuilt bundle must carry the converter itself.
+    failureConverterPath,
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  };
+}
+
+/**
+ * Where `npm run build` writes a prebuilt bundle: beside the compiled worker (dist/workers/). The only failure
+ * converter there is is the payload codec's, so the bundle is chosen by whether the codec is on.
+ */
+export function prebuiltBundleFile(dir: string, failureConverterPath: string | undefined): string {
+  return path.join(dir, failureConverterPath ? 'workflow-bundle.js' : 'workflow-bundle.codec-off.js');
+}
+
+/** The prebuilt bundle when running from dist/, else one bundled from the sources (tsx, development). */
+async function workflowBundleFor(dataConverter: DataConverter): Promise<WorkflowBundleOption> {
+  const prebuilt = prebuiltBundleFile(__dirname, dataConverter.failureConverterPath);
+  if (fs.existsSync(prebuilt)) return { codePath: prebuilt };
+  return bundleWorkflowCode(workflowBundleOptions(dataConverter.failureConverterPath));
 }
 
 /** How long a drain may overrun the grace time while cancelled activities wind up, before the worker gives up. */
