@@ -1,12 +1,22 @@
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../../common/config';
 import { ensureLocalTokenKeys } from '../../common/service-token-keys';
 import { ensureLocalSigningKey } from '../../common/certificates/signing-key';
 import { ensureLocalCodecKeys } from '../../common/codec-keys';
 import type { Component, Health } from './component';
 import { stackPaths } from '../../common/stack-paths';
-import { localStack } from './stack';
+import {
+  forgetProfile,
+  type Profile,
+  ProfileConflictError,
+  ProfileSchema,
+  profileConflict,
+  recordedProfile,
+  recordProfile,
+} from './cluster/profile';
+import { runningPid } from './daemon';
+import { stackStages } from './stack';
 import { StackError } from './stack-error';
 import { ensureSystemPackages, MissingPackagesError, STACK_PACKAGES, TEST_PACKAGES } from './system-packages';
 
@@ -28,16 +38,37 @@ async function report(components: Component[]): Promise<boolean> {
   const healths: Health[] = await Promise.all(components.map((component) => component.health()));
   for (const [index, component] of components.entries()) {
     const { healthy, detail } = healths[index];
-    const line = `${component.name.padEnd(9)} ${component.address.padEnd(15)} ${healthy ? 'healthy' : 'DOWN   '}  ${detail}`;
-    console.log(healthy ? line : `${line}\n${' '.repeat(26)}log: ${component.logFile}`);
+    const line = `${component.name.padEnd(20)} ${component.address.padEnd(15)} ${healthy ? 'healthy' : 'DOWN   '}  ${detail}`;
+    console.log(healthy ? line : `${line}\n${' '.repeat(27)}log: ${component.logFile}`);
   }
   return healths.every((health) => health.healthy);
 }
 
+function parseProfile(value: string): Profile {
+  const parsed = ProfileSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('must be dev or cluster');
+  return parsed.data;
+}
+
+/**
+ * What runs: the profile stack:up recorded, else dev when the dev server runs (a stack started before profiles
+ * were recorded), else undefined.
+ */
+function activeProfile(): Profile | undefined {
+  const { stateDir } = stackPaths();
+  const devServer = { pidFile: path.join(stateDir, 'temporal', 'temporal.pid'), signature: 'start-dev' };
+  return recordedProfile(stateDir) ?? (runningPid(devServer) === undefined ? undefined : 'dev');
+}
+
+const PROFILE_HELP =
+  'dev: the Temporal dev server and one broker (default); cluster: the Temporal server on PostgreSQL with its ' +
+  'Web UI, three Kafka brokers, the workers per group, two bridges and the codec server (docs/cluster-profile.md)';
+
 const program = new Command('stack')
   .description(
     'The local stack: Temporal dev server with Web UI (7233, 8233), Kafka in KRaft mode (9092), PostgreSQL (5432),\n' +
-      'the development identity issuer (8091, its JWKS for `tdel dev-token` tokens).\n' +
+      'the development identity issuer (8091, its JWKS for `tdel dev-token` tokens); `--profile cluster` runs the\n' +
+      'production-shaped stack on the same client ports (docs/cluster-profile.md).\n' +
       `Downloads are cached in ${stackPaths().cacheDir} (TDEL_CACHE_DIR), data kept in ${stackPaths().stateDir} (TDEL_STATE_DIR).`,
   )
   .showHelpAfterError();
@@ -48,8 +79,11 @@ program
     'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token keys (orchestrator, readers, admins) and their public JWKS, payload codec key, certificate signing key and identity issuer key',
   )
   .option('--with-test-tools', 'also install what `npm test` needs beyond the servers (Chromium, openssl)', false)
-  .action(async (options: { withTestTools: boolean }) => {
-    const components = localStack();
+  .option('--profile <profile>', PROFILE_HELP, parseProfile, 'dev' as Profile)
+  .action(async (options: { withTestTools: boolean; profile: Profile }) => {
+    const conflict = profileConflict(activeProfile(), options.profile);
+    if (conflict) throw new ProfileConflictError(`stack:up --profile ${options.profile} refused: ${conflict}`);
+    const stages = stackStages(options.profile);
     const started = Date.now();
     ensureSystemPackages(
       [...STACK_PACKAGES, ...(options.withTestTools ? TEST_PACKAGES : [])],
@@ -58,10 +92,13 @@ program
     await ensureLocalTokenKeys();
     ensureLocalSigningKey();
     ensureLocalCodecKeys();
-    await each(components, (component) => component.install());
-    await each(components, (component) => component.start());
-    const healthy = await report(components);
-    console.log(`stack is ${healthy ? 'up' : 'NOT healthy'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    recordProfile(stackPaths().stateDir, options.profile);
+    await each(stages.flat(), (component) => component.install());
+    for (const stage of stages) await each(stage, (component) => component.start());
+    const healthy = await report(stages.flat());
+    console.log(
+      `${options.profile} stack is ${healthy ? 'up' : 'NOT healthy'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    );
     if (!healthy) process.exitCode = 1;
   });
 
@@ -78,26 +115,38 @@ program
 
 program
   .command('down')
-  .description('stop every server; with --purge also delete their data (workflows, topics, the database)')
+  .description(
+    'stop every server of the profile that runs; with --purge also delete their data (workflows, topics, the database)',
+  )
   .option('--purge', 'delete the data as well', false)
-  .action(async (options: { purge: boolean }) => {
-    const components = localStack();
-    await each(components, async (component) => {
-      await component.stop();
-      if (options.purge) await component.purge();
-    });
-    console.log(options.purge ? 'stack stopped and its data deleted' : 'stack stopped (data kept)');
+  .option('--profile <profile>', `the profile to stop (default: the one that runs). ${PROFILE_HELP}`, parseProfile)
+  .action(async (options: { purge: boolean; profile?: Profile }) => {
+    const profile = options.profile ?? activeProfile() ?? 'dev';
+    // From the last stage back: a server is stopped (and its data purged) while what it stands on still runs.
+    for (const stage of stackStages(profile).reverse()) {
+      await each(stage, async (component) => {
+        await component.stop();
+        if (options.purge) await component.purge();
+      });
+    }
+    forgetProfile(stackPaths().stateDir);
+    console.log(`${profile} stack ${options.purge ? 'stopped and its data deleted' : 'stopped (data kept)'}`);
   });
 
 program
   .command('status')
-  .description('print each server with its address and health; exits 0 only when all are healthy')
-  .action(async () => {
-    if (!(await report(localStack()))) process.exitCode = 1;
+  .description(
+    'print each server of the profile that runs with its address and health; exits 0 only when all are healthy',
+  )
+  .option('--profile <profile>', `the profile to report (default: the one that runs). ${PROFILE_HELP}`, parseProfile)
+  .action(async (options: { profile?: Profile }) => {
+    const profile = options.profile ?? activeProfile() ?? 'dev';
+    console.log(`profile ${profile}`);
+    if (!(await report(stackStages(profile).flat()))) process.exitCode = 1;
   });
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof MissingPackagesError) {
+  if (error instanceof ConfigError || error instanceof MissingPackagesError || error instanceof ProfileConflictError) {
     console.error(error.message);
     process.exit(2);
   }

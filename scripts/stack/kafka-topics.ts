@@ -17,8 +17,17 @@ export function stackKafka(brokers: string[]): Kafka {
   return new Kafka({ clientId: 'tenant-deletion-stack', brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } });
 }
 
+/** How the topics are replicated: one copy on the dev profile's single broker. */
+export interface TopicReplication {
+  replicationFactor: number;
+  minInsyncReplicas?: number;
+}
+
 /** Creates the contract topics that are missing; returns the names it created. */
-export async function ensureTopics(brokers: string[]): Promise<string[]> {
+export async function ensureTopics(
+  brokers: string[],
+  { replicationFactor, minInsyncReplicas }: TopicReplication = { replicationFactor: 1 },
+): Promise<string[]> {
   const admin = stackKafka(brokers).admin();
   await admin.connect();
   try {
@@ -27,7 +36,13 @@ export async function ensureTopics(brokers: string[]): Promise<string[]> {
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map(([topic, numPartitions]) => ({ topic, numPartitions, replicationFactor: 1 })),
+        topics: missing.map(([topic, numPartitions]) => ({
+          topic,
+          numPartitions,
+          replicationFactor,
+          configEntries:
+            minInsyncReplicas === undefined ? [] : [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }],
+        })),
       });
     }
     return missing.map(([topic]) => topic);

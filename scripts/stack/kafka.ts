@@ -35,7 +35,7 @@ function serverProperties(dataDir: string): string {
   ].join('\n');
 }
 
-function log4jProperties(logFile: string): string {
+export function log4jProperties(logFile: string): string {
   return [
     'log4j.rootLogger=INFO, file',
     'log4j.appender.file=org.apache.log4j.FileAppender',
@@ -50,17 +50,21 @@ function log4jProperties(logFile: string): string {
   ].join('\n');
 }
 
-export function kafkaComponent(paths: StackPaths): Component {
-  const name = 'kafka';
-  const libsDir = path.join(paths.cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
-  const dataDir = path.join(paths.stateDir, 'kafka');
-  const logFile = path.join(paths.logDir, 'kafka.log');
-  const daemon = { pidFile: path.join(dataDir, 'kafka.pid'), signature: 'kafka.Kafka', logFile };
-  const address = `localhost:${BROKER_PORT}`;
-  const brokers = [address];
-  const java = (mainClass: string, args: string[]) => [
+export function kafkaLibsDir(paths: StackPaths): string {
+  return path.join(paths.cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
+}
+
+/** A Kafka tool or server run from the cached jars, logging through log4j.properties in its data dir. */
+export function kafkaJavaArgs(
+  libsDir: string,
+  dataDir: string,
+  mainClass: string,
+  args: string[],
+  heap = '768m',
+): string[] {
+  return [
     '-Xms256m',
-    '-Xmx768m',
+    `-Xmx${heap}`,
     '-XX:+UseG1GC',
     `-Dlog4j.configuration=file:${path.join(dataDir, 'log4j.properties')}`,
     `-Dkafka.logs.dir=${path.join(dataDir, 'logs')}`,
@@ -69,6 +73,50 @@ export function kafkaComponent(paths: StackPaths): Component {
     mainClass,
     ...args,
   ];
+}
+
+/** The Kafka jars from Maven Central into the cache, once; a no-op when they are there. */
+export function installKafkaJars(paths: StackPaths, component: string, logFile: string): void {
+  const libsDir = kafkaLibsDir(paths);
+  if (fs.existsSync(path.join(libsDir, `kafka_2.13-${KAFKA_VERSION}.jar`))) return;
+  console.log(`${component}: fetching Kafka ${KAFKA_VERSION} jars from Maven Central (first time only)`);
+  // Resolved into a scratch folder and renamed, so an interrupted download never looks complete.
+  const scratch = `${libsDir}.partial`;
+  fs.rmSync(scratch, { recursive: true, force: true });
+  try {
+    runLogged(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-f',
+        path.join(paths.repoDir, 'scripts', 'stack', 'kafka', 'pom.xml'),
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${scratch}`,
+      ],
+      logFile,
+    );
+  } catch (error) {
+    throw new StackError(
+      component,
+      `downloading the Kafka jars failed (needs Java 17 and Maven): ${(error as Error).message}`,
+      logFile,
+    );
+  }
+  fs.rmSync(libsDir, { recursive: true, force: true });
+  fs.renameSync(scratch, libsDir);
+}
+
+export function kafkaComponent(paths: StackPaths): Component {
+  const name = 'kafka';
+  const libsDir = kafkaLibsDir(paths);
+  const dataDir = path.join(paths.stateDir, 'kafka');
+  const logFile = path.join(paths.logDir, 'kafka.log');
+  const daemon = { pidFile: path.join(dataDir, 'kafka.pid'), signature: 'kafka.Kafka', logFile };
+  const address = `localhost:${BROKER_PORT}`;
+  const brokers = [address];
+  const java = (mainClass: string, args: string[]) => kafkaJavaArgs(libsDir, dataDir, mainClass, args);
 
   async function health(): Promise<Health> {
     if (!(await isPortOpen(BROKER_PORT))) return { healthy: false, detail: `nothing listens on ${address}` };
@@ -95,34 +143,7 @@ export function kafkaComponent(paths: StackPaths): Component {
     address,
     logFile,
     async install() {
-      if (fs.existsSync(path.join(libsDir, `kafka_2.13-${KAFKA_VERSION}.jar`))) return;
-      console.log(`${name}: fetching Kafka ${KAFKA_VERSION} jars from Maven Central (first time only)`);
-      // Resolved into a scratch folder and renamed, so an interrupted download never looks complete.
-      const scratch = `${libsDir}.partial`;
-      fs.rmSync(scratch, { recursive: true, force: true });
-      try {
-        runLogged(
-          'mvn',
-          [
-            '-B',
-            '-q',
-            '-f',
-            path.join(paths.repoDir, 'scripts', 'stack', 'kafka', 'pom.xml'),
-            'dependency:copy-dependencies',
-            '-DincludeScope=runtime',
-            `-DoutputDirectory=${scratch}`,
-          ],
-          logFile,
-        );
-      } catch (error) {
-        throw new StackError(
-          name,
-          `downloading the Kafka jars failed (needs Java 17 and Maven): ${(error as Error).message}`,
-          logFile,
-        );
-      }
-      fs.rmSync(libsDir, { recursive: true, force: true });
-      fs.renameSync(scratch, libsDir);
+      installKafkaJars(paths, name, logFile);
     },
     async start() {
       if (runningPid(daemon) === undefined) {

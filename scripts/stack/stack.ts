@@ -1,5 +1,7 @@
 import { loadConfig } from '../../common/config';
 import type { Component } from './component';
+import { clusterStages } from './cluster/cluster-stack';
+import type { Profile } from './cluster/profile';
 import { identityIssuerComponent } from './identity-issuer-component';
 import { kafkaComponent } from './kafka';
 import { stackPaths } from '../../common/stack-paths';
@@ -16,4 +18,9 @@ export function localStack(env: NodeJS.ProcessEnv = process.env): Component[] {
     postgresComponent(paths, DATABASE_URL),
     identityIssuerComponent(paths, env),
   ];
+}
+
+/** A profile's components in start stages: the dev servers need no order, the cluster's do. */
+export function stackStages(profile: Profile, env: NodeJS.ProcessEnv = process.env): Component[][] {
+  return profile === 'cluster' ? clusterStages(env) : [localStack(env)];
 }
