@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { checkKafkaSecurity, kafkaSecurityVariables } from './kafka-security';
+import { withTemporalProfile } from './temporal-profile';
+
+export { ConfigError };
 
 /**
  * The environment the contract pins, with the local stack's defaults. Every program reads its
- * settings through loadConfig so that a bad value is reported once, naming the variable.
+ * settings through loadConfig so that a bad value is reported once, naming the variable. The Temporal
+ * connection may also come from Temporal's standard profile file (temporal-profile.ts), below these variables.
  */
 
 const hostPort = z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. localhost:7233');
@@ -11,6 +17,9 @@ const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).trans
 
 /** A file read when connecting, where a missing or unreadable one is reported naming its variable. */
 const filePath = z.string().min(1);
+
+/** PEM text given inline; what it holds is checked when the connection is built, like a file's. */
+const pem = z.string().min(1);
 
 /** Where a token authority's public keys are: fetched (and refetched on an unknown `kid`) or read from a file. */
 const jwksLocation = z
@@ -27,6 +36,17 @@ const positiveInt = z.coerce
   .positive('must be greater than 0');
 
 const variablesSchema = z.object({
+  TEMPORAL_CONFIG_FILE: filePath
+    .optional()
+    .describe(
+      "Temporal's standard client config file (TOML profiles, as the `temporal` CLI writes them); unset: " +
+        '`~/.config/temporalio/temporal.toml` when it exists. The `TEMPORAL_*` variables override its profile.',
+    ),
+  TEMPORAL_PROFILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The profile of that file to use; unset: `default`. A named profile that is missing is an error.'),
   TEMPORAL_ADDRESS: hostPort
     .default('localhost:7233')
     .describe('The Temporal frontend, `host:port` (the local stack runs its Web UI on port 8233).'),
@@ -43,13 +63,31 @@ const variablesSchema = z.object({
     ),
   TEMPORAL_TLS_CA_FILE: filePath
     .optional()
-    .describe("A private CA's certificate (PEM) that verifies the server; unset, the system's roots do."),
+    .describe(
+      "A private CA's certificate (PEM) that verifies the server; unset, the system's roots do. " +
+        "envconfig's `TEMPORAL_TLS_SERVER_CA_CERT_PATH` is read as this.",
+    ),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: pem
+    .optional()
+    .describe('The same CA certificate, as PEM text instead of a file (envconfig); not with `TEMPORAL_TLS_CA_FILE`.'),
   TEMPORAL_TLS_CERT_FILE: filePath
     .optional()
-    .describe('mTLS: the client certificate (PEM); set with `TEMPORAL_TLS_KEY_FILE`, both or neither.'),
+    .describe(
+      'mTLS: the client certificate (PEM); set with `TEMPORAL_TLS_KEY_FILE`, both or neither. ' +
+        "envconfig's `TEMPORAL_TLS_CLIENT_CERT_PATH` is read as this.",
+    ),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: pem
+    .optional()
+    .describe('mTLS: the client certificate as PEM text instead of a file (envconfig).'),
   TEMPORAL_TLS_KEY_FILE: filePath
     .optional()
-    .describe("mTLS: the client certificate's private key (PEM); set with `TEMPORAL_TLS_CERT_FILE`."),
+    .describe(
+      "mTLS: the client certificate's private key (PEM); set with `TEMPORAL_TLS_CERT_FILE`. " +
+        "envconfig's `TEMPORAL_TLS_CLIENT_KEY_PATH` is read as this.",
+    ),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: pem
+    .optional()
+    .describe('mTLS: the private key as PEM text instead of a file (envconfig); never logged or echoed.'),
   TEMPORAL_TLS_SERVER_NAME: z
     .string()
     .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name, e.g. temporal.example.com')
@@ -69,6 +107,7 @@ const variablesSchema = z.object({
     .transform((value) => value.split(',').map((broker) => broker.trim()))
     .pipe(z.array(hostPort).min(1, 'must list at least one broker'))
     .describe('The Kafka brokers, comma-separated `host:port`s.'),
+  ...kafkaSecurityVariables,
   DATABASE_URL: z
     .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' })
     .default('postgres://postgres@localhost:5432/tenant_deletion')
@@ -129,8 +168,11 @@ export const TEMPORAL_TLS_VARIABLES = [
   'TEMPORAL_API_KEY',
   'TEMPORAL_API_KEY_FILE',
   'TEMPORAL_TLS_CA_FILE',
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
   'TEMPORAL_TLS_CERT_FILE',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
   'TEMPORAL_TLS_KEY_FILE',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
   'TEMPORAL_TLS_SERVER_NAME',
 ] as const;
 
@@ -138,14 +180,20 @@ export const TEMPORAL_TLS_VARIABLES = [
 function checkTemporalSecurity(config: Variables, ctx: z.RefinementCtx): void {
   const problem = (variable: keyof Variables, message: string) =>
     ctx.addIssue({ code: 'custom', path: [variable], message });
-  if (config.TEMPORAL_TLS_CERT_FILE && !config.TEMPORAL_TLS_KEY_FILE) {
-    problem('TEMPORAL_TLS_KEY_FILE', 'is not set, but TEMPORAL_TLS_CERT_FILE is: mTLS needs both, or neither');
-  }
-  if (config.TEMPORAL_TLS_KEY_FILE && !config.TEMPORAL_TLS_CERT_FILE) {
-    problem('TEMPORAL_TLS_CERT_FILE', 'is not set, but TEMPORAL_TLS_KEY_FILE is: mTLS needs both, or neither');
-  }
-  if (config.TEMPORAL_API_KEY && config.TEMPORAL_API_KEY_FILE) {
-    problem('TEMPORAL_API_KEY_FILE', 'and TEMPORAL_API_KEY are both set: set only one');
+  const given = (file: keyof Variables, data: keyof Variables) =>
+    config[file] !== undefined ? file : config[data] !== undefined ? data : undefined;
+  const cert = given('TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_CLIENT_CERT_DATA');
+  const key = given('TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_CLIENT_KEY_DATA');
+  if (cert && !key) problem('TEMPORAL_TLS_KEY_FILE', `is not set, but ${cert} is: mTLS needs both, or neither`);
+  if (key && !cert) problem('TEMPORAL_TLS_CERT_FILE', `is not set, but ${key} is: mTLS needs both, or neither`);
+  const onlyOne: [keyof Variables, keyof Variables][] = [
+    ['TEMPORAL_API_KEY_FILE', 'TEMPORAL_API_KEY'],
+    ['TEMPORAL_TLS_SERVER_CA_CERT_DATA', 'TEMPORAL_TLS_CA_FILE'],
+    ['TEMPORAL_TLS_CLIENT_CERT_DATA', 'TEMPORAL_TLS_CERT_FILE'],
+    ['TEMPORAL_TLS_CLIENT_KEY_DATA', 'TEMPORAL_TLS_KEY_FILE'],
+  ];
+  for (const [one, other] of onlyOne) {
+    if (config[one] && config[other]) problem(one, `and ${other} are both set: set only one`);
   }
   if (config.TEMPORAL_TLS === false) {
     // An API key or a client certificate must never cross the network in plaintext.
@@ -159,19 +207,20 @@ function checkTemporalSecurity(config: Variables, ctx: z.RefinementCtx): void {
   }
 }
 
-export const configSchema = variablesSchema.superRefine(checkTemporalSecurity);
+export const configSchema = variablesSchema.superRefine((config, ctx) => {
+  checkTemporalSecurity(config, ctx);
+  checkKafkaSecurity(config, ctx);
+});
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Variables whose values may hold credentials, so errors never echo them. */
-const SECRET_BEARING = new Set(['DATABASE_URL', 'TEMPORAL_API_KEY']);
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+const SECRET_BEARING = new Set([
+  'DATABASE_URL',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'KAFKA_SASL_PASSWORD',
+]);
 
 /** Empty variables count as unset, as shells and compose files often export them empty. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -203,5 +252,5 @@ export function parseEnvironment<Schema extends z.ZodType>(
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return parseEnvironment(configSchema, env, SECRET_BEARING);
+  return parseEnvironment(configSchema, withTemporalProfile(withoutEmpty(env)), SECRET_BEARING);
 }

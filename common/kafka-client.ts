@@ -1,4 +1,6 @@
 import { Kafka, logLevel, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
+import type { Config } from './config';
+import { kafkaSecurity } from './kafka-security';
 
 /**
  * kafkajs stays behind this module so that the client library can be swapped without touching the bridge,
@@ -27,10 +29,16 @@ export interface EventPublisher {
   close(): Promise<void>;
 }
 
-export async function kafkaPublisher(brokers: string[], clientId: string): Promise<EventPublisher> {
+/** Where the brokers are and how to reach them securely: every producer of the orchestrator takes them together. */
+export type KafkaSettings = Pick<
+  Config,
+  'KAFKA_BROKERS' | 'KAFKA_SSL' | 'KAFKA_SASL_MECHANISM' | 'KAFKA_SASL_USERNAME' | 'KAFKA_SASL_PASSWORD'
+>;
+
+export async function kafkaPublisher(kafka: KafkaSettings, clientId: string): Promise<EventPublisher> {
   // The default (Java-compatible murmur2) partitioner puts a tenant's messages where Java clients would; an
   // idempotent producer must not cap its retries, so the activity's own timeout bounds a send instead.
-  const producer: Producer = kafkaClient(brokers, clientId).producer({
+  const producer: Producer = kafkaClient(kafka.KAFKA_BROKERS, clientId, kafkaSecurity(kafka)).producer({
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,

@@ -20,8 +20,11 @@ export type TemporalConfig = Pick<
   | 'TEMPORAL_NAMESPACE'
   | 'TEMPORAL_TLS'
   | 'TEMPORAL_TLS_CA_FILE'
+  | 'TEMPORAL_TLS_SERVER_CA_CERT_DATA'
   | 'TEMPORAL_TLS_CERT_FILE'
+  | 'TEMPORAL_TLS_CLIENT_CERT_DATA'
   | 'TEMPORAL_TLS_KEY_FILE'
+  | 'TEMPORAL_TLS_CLIENT_KEY_DATA'
   | 'TEMPORAL_TLS_SERVER_NAME'
   | 'TEMPORAL_API_KEY'
   | 'TEMPORAL_API_KEY_FILE'
@@ -71,6 +74,22 @@ class FileReader {
     }
     return contents;
   }
+
+  /** PEM given inline (envconfig's `*_DATA`) or in a file: the schema lets at most one of them through. */
+  pemFrom(
+    [fileVariable, file]: [string, string | undefined],
+    [dataVariable, data]: [string, string | undefined],
+    marker: RegExp,
+    what: string,
+  ): Buffer | undefined {
+    if (file) return this.pem(fileVariable, file, marker, what);
+    if (data === undefined) return undefined;
+    if (!marker.test(data)) {
+      this.problems.push(`${dataVariable} holds no ${what} in PEM`);
+      return undefined;
+    }
+    return Buffer.from(data, 'utf8');
+  }
 }
 
 function tlsConfig(config: TemporalConfig, files: FileReader): TLSConfig | undefined {
@@ -79,20 +98,27 @@ function tlsConfig(config: TemporalConfig, files: FileReader): TLSConfig | undef
   if (!wanted) return undefined;
   const tls: TLSConfig = {};
   if (config.TEMPORAL_TLS_SERVER_NAME) tls.serverNameOverride = config.TEMPORAL_TLS_SERVER_NAME;
-  if (config.TEMPORAL_TLS_CA_FILE) {
-    tls.serverRootCACertificate = files.pem(
-      'TEMPORAL_TLS_CA_FILE',
-      config.TEMPORAL_TLS_CA_FILE,
-      PEM_CERTIFICATE,
-      'certificate',
-    );
-  }
+  const ca = files.pemFrom(
+    ['TEMPORAL_TLS_CA_FILE', config.TEMPORAL_TLS_CA_FILE],
+    ['TEMPORAL_TLS_SERVER_CA_CERT_DATA', config.TEMPORAL_TLS_SERVER_CA_CERT_DATA],
+    PEM_CERTIFICATE,
+    'certificate',
+  );
+  if (ca) tls.serverRootCACertificate = ca;
   // The schema lets only both or neither through.
-  if (config.TEMPORAL_TLS_CERT_FILE && config.TEMPORAL_TLS_KEY_FILE) {
-    const crt = files.pem('TEMPORAL_TLS_CERT_FILE', config.TEMPORAL_TLS_CERT_FILE, PEM_CERTIFICATE, 'certificate');
-    const key = files.pem('TEMPORAL_TLS_KEY_FILE', config.TEMPORAL_TLS_KEY_FILE, PEM_PRIVATE_KEY, 'private key');
-    if (crt && key) tls.clientCertPair = { crt, key };
-  }
+  const crt = files.pemFrom(
+    ['TEMPORAL_TLS_CERT_FILE', config.TEMPORAL_TLS_CERT_FILE],
+    ['TEMPORAL_TLS_CLIENT_CERT_DATA', config.TEMPORAL_TLS_CLIENT_CERT_DATA],
+    PEM_CERTIFICATE,
+    'certificate',
+  );
+  const key = files.pemFrom(
+    ['TEMPORAL_TLS_KEY_FILE', config.TEMPORAL_TLS_KEY_FILE],
+    ['TEMPORAL_TLS_CLIENT_KEY_DATA', config.TEMPORAL_TLS_CLIENT_KEY_DATA],
+    PEM_PRIVATE_KEY,
+    'private key',
+  );
+  if (crt && key) tls.clientCertPair = { crt, key };
   return tls;
 }
 
@@ -124,8 +150,10 @@ function describeConnection(config: TemporalConfig, options: TemporalConnectionO
   const tls = options.tls
     ? [
         'TLS',
-        options.tls.serverRootCACertificate && `CA ${config.TEMPORAL_TLS_CA_FILE}`,
-        options.tls.clientCertPair && `client certificate ${config.TEMPORAL_TLS_CERT_FILE}`,
+        options.tls.serverRootCACertificate &&
+          `CA ${config.TEMPORAL_TLS_CA_FILE ?? 'from TEMPORAL_TLS_SERVER_CA_CERT_DATA'}`,
+        options.tls.clientCertPair &&
+          `client certificate ${config.TEMPORAL_TLS_CERT_FILE ?? 'from TEMPORAL_TLS_CLIENT_CERT_DATA'}`,
         options.tls.serverNameOverride && `server name ${options.tls.serverNameOverride}`,
       ]
         .filter(Boolean)

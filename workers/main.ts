@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { loadSigningKey, MissingSigningKeyError } from '../common/certificates/signing-key';
 import { InvalidKeyError } from '@tenant-deletion/client';
 import { ConfigError, loadConfig } from '../common/config';
 import { kafkaPublisher } from '../common/kafka-client';
+import { describeKafkaSecurity } from '../common/kafka-security';
 import { servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { missingSearchAttributes } from '../common/search-attribute-check';
 import { loadTokenSigner, MissingTokenKeyError } from '../common/service-token-keys';
@@ -18,7 +19,31 @@ import { RegistryClient } from '../activities/registry-client';
 import { createGuardRailActivities } from '../activities/guard-rail-activities';
 import { createTenantActivities } from '../activities/tenant-activities';
 import { runUntilDrained } from './drain';
+import { describeDeployment, workerDeploymentOptions } from './worker-deployment';
+import { loadWorkerEnvironment, WORKER_HEALTH_PORT_DEFAULT } from './worker-environment';
+import { startWorkerHealth, type WorkerHealthServer } from './worker-health';
 import { createWorkerPool, queuesOf, UnknownGroupError } from './worker-pool';
+
+/** The health server's port: a default one another worker on the same host holds only turns it off. */
+async function serveHealth(
+  requested: number | undefined,
+  sources: Parameters<typeof startWorkerHealth>[1],
+): Promise<WorkerHealthServer | undefined> {
+  const port = requested ?? WORKER_HEALTH_PORT_DEFAULT;
+  if (port === 0) return undefined;
+  try {
+    return await startWorkerHealth(port, sources);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    if (requested !== undefined) {
+      throw new ConfigError([`health port ${port} is held by another process: choose another, or 0 to disable`]);
+    }
+    console.warn(
+      `worker: health port ${port} is held by another process (another worker?): /livez and /readyz are off; set --health-port or WORKER_HEALTH_PORT`,
+    );
+    return undefined;
+  }
+}
 
 const program = new Command('worker')
   .description(
@@ -31,13 +56,28 @@ const program = new Command('worker')
   )
   .option('-g, --group <name...>', 'run only these groups of the config (default: every group)', [])
   .option('--metrics-port <port>', 'Prometheus metrics port (0 disables; default from the config)')
+  .option(
+    '--health-port <port>',
+    `/livez and /readyz port (0 disables; default WORKER_HEALTH_PORT, else ${WORKER_HEALTH_PORT_DEFAULT})`,
+  )
   .addHelpText(
     'after',
-    '\nExamples:\n  npm run worker\n  npm run worker -- --group orchestration fleet\n  npm run worker -- --group slow --metrics-port 9465',
+    '\nHealth: GET /livez (the process and its workers are alive), GET /readyz (200 when every worker polls and Temporal' +
+      '\nanswers; 503 with the reason while starting or draining).' +
+      '\nWorker Versioning: TEMPORAL_WORKER_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID, both or neither' +
+      ' (docs/temporal-connection.md).' +
+      '\n\nExamples:\n  npm run worker\n  npm run worker -- --group orchestration fleet\n  npm run worker -- --group slow --metrics-port 9465 --health-port 9468',
   )
-  .action(async (options: { config: string; group: string[]; metricsPort?: string }) => {
+  .action(async (options: { config: string; group: string[]; metricsPort?: string; healthPort?: string }) => {
     const config = loadConfig();
     const temporal = temporalAccess(config);
+    const workerEnvironment = loadWorkerEnvironment();
+    const deployment = workerDeploymentOptions(workerEnvironment);
+    const healthPort =
+      options.healthPort === undefined ? workerEnvironment.WORKER_HEALTH_PORT : Number(options.healthPort);
+    if (healthPort !== undefined && !(Number.isInteger(healthPort) && healthPort >= 0 && healthPort <= 65_535)) {
+      throw new ConfigError([`--health-port must be a port (got ${JSON.stringify(options.healthPort)})`]);
+    }
     const workerConfig = readWorkerConfig(options.config);
     const queues = queuesOf(workerConfig, options.group);
     // Loaded once, before anything connects: a worker without the orchestrator's key could not call one service.
@@ -54,6 +94,13 @@ const program = new Command('worker')
         : {}),
     });
 
+    // Up before anything connects: liveness answers at once, readiness says what start-up waits for.
+    const running: { workers?: Worker[]; connection?: NativeConnection } = {};
+    const health = await serveHealth(healthPort, {
+      workers: () => running.workers,
+      connection: () => running.connection,
+    });
+
     const client = await Connection.connect(temporal.connection).catch((error: Error) => {
       throw new Error(
         `Temporal unreachable at ${config.TEMPORAL_ADDRESS} (${error.message}): start it with \`npm run stack:up\``,
@@ -68,8 +115,9 @@ const program = new Command('worker')
     }
 
     const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
-    const publisher = await kafkaPublisher(config.KAFKA_BROKERS, 'tenant-deletion-worker');
+    const publisher = await kafkaPublisher(config, 'tenant-deletion-worker');
     const connection = await NativeConnection.connect(temporal.connection);
+    running.connection = connection;
     const registry = new RegistryClient(config.TENANT_REGISTRY_URL, signer);
     const workers = await createWorkerPool({
       connection,
@@ -77,6 +125,7 @@ const program = new Command('worker')
       dataConverter: temporal.dataConverter,
       config: workerConfig,
       groups: options.group,
+      deployment,
       tenantActivities: {
         ...createTenantActivities({
           db,
@@ -93,9 +142,13 @@ const program = new Command('worker')
       },
       instanceActivities: createInstanceActivities({ db, signer, workerConfig }),
     });
+    running.workers = workers;
     console.log(
       `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.flatMap((type) => [serviceTaskQueue(type), servicePreviewTaskQueue(type)])].join(', ')}` +
         (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : '') +
+        (health ? `; /livez and /readyz on :${health.port}` : '') +
+        `; ${describeDeployment(deployment)}` +
+        `; Kafka ${describeKafkaSecurity(config)}` +
         `; service tokens signed with key ${signer.keyId}` +
         (certificateSigner ? `; certificates signed with key ${certificateSigner.keyId}` : '') +
         `; SIGTERM drains for up to ${workerConfig.shutdownGraceSeconds} s` +
@@ -103,7 +156,7 @@ const program = new Command('worker')
     );
     // SIGTERM and SIGINT drain every worker: running activities get shutdownGraceSeconds to finish.
     await runUntilDrained(workers, workerConfig.shutdownGraceSeconds);
-    await Promise.allSettled([connection.close(), publisher.close(), db.end()]);
+    await Promise.allSettled([connection.close(), publisher.close(), db.end(), health?.close()]);
   });
 
 program.parseAsync().catch((error: unknown) => {

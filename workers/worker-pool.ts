@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import type { BundleOptions, NativeConnection, WorkflowBundleOption } from '@temporalio/worker';
+import type {
+  BundleOptions,
+  NativeConnection,
+  WorkerDeploymentOptions,
+  WorkflowBundleOption,
+} from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { ORCHESTRATION_TASK_QUEUE, servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { settingsFor, type WorkerConfig } from '../common/worker-config';
@@ -23,6 +28,8 @@ export interface WorkerPoolOptions {
   config: WorkerConfig;
   /** Which groups to run; all of them when empty. */
   groups: string[];
+  /** Worker Versioning (workers/worker-deployment.ts), for every Worker of the pool; unset: unversioned. */
+  deployment?: WorkerDeploymentOptions;
   /** The orchestration queue's activities: inventory, ledger, events, registry and guard rails. */
   tenantActivities: TenantActivities & GuardRailActivities;
   instanceActivities: InstanceActivities;
@@ -51,7 +58,13 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const queues = queuesOf(config, options.groups);
   // One bundle for every worker of the process: bundling is the slow part of a worker's start.
   const workflowBundle = await workflowBundleFor(dataConverter);
-  const common = { connection, namespace, dataConverter, ...shutdownOptions(config) };
+  const common = {
+    connection,
+    namespace,
+    dataConverter,
+    ...shutdownOptions(config),
+    ...(options.deployment && { workerDeploymentOptions: options.deployment }),
+  };
   const workers: Promise<Worker>[] = [];
   if (queues.orchestration) {
     workers.push(

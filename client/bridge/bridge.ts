@@ -5,12 +5,14 @@ import pg from 'pg';
 import type pino from 'pino';
 import type { Config } from '../../common/config';
 import { TOPICS, type DeadLetter, type DeletionRequest, type DlqError } from '@tenant-deletion/contract';
-import { kafkaClient } from '../../common/kafka-client';
+import { kafkaClient, type KafkaSettings } from '../../common/kafka-client';
+import { kafkaSecurity } from '../../common/kafka-security';
+import { bounded, firstFailure, notReady, probeTemporal, ready, type Probe } from '../../common/readiness';
 import { connectTemporalClient, type TemporalAccess } from '../../common/temporal-connection';
 import { requestStates } from '../../db/ledger';
 import { requestDeletion } from '@tenant-deletion/client';
 import { backoffMs, sleep } from './backoff';
-import { kafkaSecurity, type BridgeConfig } from './bridge-config';
+import type { BridgeConfig } from './bridge-config';
 import type { BridgeIdentity } from './bridge-identity';
 import type { BridgeMetrics } from './bridge-metrics';
 import { inKeyOrder } from './key-ordered';
@@ -33,7 +35,7 @@ import { redactTokens } from './token-redaction';
 
 export interface BridgeOptions {
   /** DATABASE_URL: the ledger, read to recognize a request whose deletion already ended. */
-  config: Pick<Config, 'KAFKA_BROKERS' | 'DATABASE_URL' | 'REQUEST_MAX_AGE_HOURS'>;
+  config: KafkaSettings & Pick<Config, 'DATABASE_URL' | 'REQUEST_MAX_AGE_HOURS'>;
   /** Built before the bridge starts, so that a bad TLS file or codec key stops it instead of being retried. */
   temporal: TemporalAccess;
   /** Verifies request tokens and looks up tenant members (bridge-identity.ts). */
@@ -44,7 +46,12 @@ export interface BridgeOptions {
 }
 
 export interface RunningBridge {
-  health(): { ok: boolean; detail: string };
+  /** Whether the consumer is in its group and past its first fetch, and no dependency is being waited for. */
+  health(): Probe;
+  /** Liveness: false only when the consumer stopped for good (a crash kafkajs does not restart): restart the process. */
+  live(): Probe;
+  /** Readiness: health(), and Temporal and the ledger answer now; false while rebalancing or disconnected. */
+  ready(): Promise<Probe>;
   close(): Promise<void>;
 }
 
@@ -70,7 +77,7 @@ export async function startBridge({
   metrics,
 }: BridgeOptions): Promise<RunningBridge> {
   const stop = new AbortController();
-  const kafka = kafkaClient(config.KAFKA_BROKERS, 'tenant-deletion-bridge', kafkaSecurity(bridge));
+  const kafka = kafkaClient(config.KAFKA_BROKERS, 'tenant-deletion-bridge', kafkaSecurity(config));
   const consumer: Consumer = kafka.consumer({ groupId: bridge.BRIDGE_GROUP_ID, maxBytesPerPartition: 1_048_576 });
   const producer: Producer = kafka.producer({
     idempotent: true,
@@ -83,6 +90,8 @@ export async function startBridge({
   ledger.on('error', (error) => logger.warn({ reason: error.message }, 'ledger connection lost'));
   /** Joined, and a fetch has run since: every assigned partition has its start offset (see below). */
   let consuming = false;
+  /** Why the consumer stopped for good, when kafkajs gave up restarting it. */
+  let stoppedForGood: string | null = null;
   let waitingFor: string | null = null;
   let client: Client | undefined;
 
@@ -190,8 +199,12 @@ export async function startBridge({
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, () => ((joined = true), (consuming = false)));
   consumer.on(consumer.events.FETCH, () => (consuming = joined));
+  // A rebalance revokes every partition until the next join; a disconnect ends consumption until reconnected.
+  consumer.on(consumer.events.REBALANCING, () => (joined = consuming = false));
+  consumer.on(consumer.events.DISCONNECT, () => (joined = consuming = false));
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     joined = consuming = false;
+    if (!payload.restart && !stop.signal.aborted) stoppedForGood = payload.error.message;
     logger.error({ reason: payload.error.message, restart: payload.restart }, 'Kafka consumer crashed');
   });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
@@ -273,13 +286,26 @@ export async function startBridge({
     },
   });
 
+  const health = (): Probe =>
+    waitingFor
+      ? notReady(`waiting for ${waitingFor}`)
+      : consuming
+        ? ready('consuming')
+        : notReady('joining the consumer group');
+
   return {
-    health: () =>
-      waitingFor
-        ? { ok: false, detail: `waiting for ${waitingFor}` }
-        : consuming
-          ? { ok: true, detail: 'consuming' }
-          : { ok: false, detail: 'joining the consumer group' },
+    health,
+    live: () =>
+      stoppedForGood ? notReady(`the Kafka consumer stopped after a crash: ${stoppedForGood}`) : ready('running'),
+    async ready() {
+      const consumption = health();
+      if (!consumption.ok) return consumption;
+      const dependencies = await Promise.all([
+        probeTemporal(async () => (await temporalClient()).connection),
+        bounded('PostgreSQL (ledger)', () => ledger.query('SELECT 1')),
+      ]);
+      return firstFailure(dependencies, 'consuming; Temporal and the ledger reachable');
+    },
     async close() {
       stop.abort();
       await consumer.disconnect();

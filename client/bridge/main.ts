@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../common/config';
+import { describeKafkaSecurity } from '../../common/kafka-security';
+import { notReady, ready } from '../../common/readiness';
 import { temporalAccess } from '../../common/temporal-connection';
 import { startBridge, type RunningBridge } from './bridge';
 import { loadBridgeIdentity } from './bridge-identity';
@@ -21,16 +23,19 @@ new Command('bridge')
     `
 Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS, KAFKA_BROKERS, DATABASE_URL, REQUEST_MAX_AGE_HOURS and
 TENANT_REGISTRY_URL, in docs/configuration.md):
+  GET /livez                liveness (alias /healthz): 503 only when the consumer stopped for good
+  GET /readyz               readiness: 200 once in the consumer group, with Temporal and the ledger reachable
   AUTH_ISSUER, AUTH_JWKS_URL    the identity issuer whose tokens sign requests (default: the local dev issuer)
   READER_TOKEN_SIGNING_KEY_FILE the readers' key, to ask the registry for a tenant's members (default: the local one)
-  BRIDGE_PORT               /healthz and /metrics (default 9466)
+  BRIDGE_PORT               /livez (alias /healthz), /readyz and /metrics (default 9466)
   BRIDGE_GROUP_ID           consumer group (default tenant-deletion-bridge)
   BRIDGE_MAX_IN_FLIGHT      hand-overs open at once, across partitions (default 32)
   BRIDGE_MAX_MESSAGE_BYTES  larger messages go to the DLQ as TOO_LARGE (default 65536)
   BRIDGE_FROM_BEGINNING     true: a group without committed offsets reads the topics from their beginning
                             (default false: from their end, so that a new group replays nothing)
-  KAFKA_SSL                 true for TLS
+  KAFKA_SSL                 true for TLS (the workers' producer reads it too)
   KAFKA_SASL_MECHANISM      plain | scram-sha-256 | scram-sha-512, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD
+  TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE  Temporal's standard profile file (docs/temporal-connection.md)
   LOG_LEVEL                 pino level (default info)
 
 Example:
@@ -45,15 +50,21 @@ Example:
     const identity = await loadBridgeIdentity(config);
     const logger = pino({ name: 'bridge', level: process.env.LOG_LEVEL ?? 'info' });
     const metrics = new BridgeMetrics();
-    // Health answers while Kafka and Temporal are still being reached, so the holder fills in later.
+    // The probes answer while Kafka and Temporal are still being reached, so the holder fills in later.
     const started: { bridge?: RunningBridge } = {};
-    const http = await startBridgeHttp(bridgeConfig.BRIDGE_PORT, metrics, () =>
-      started.bridge ? started.bridge.health() : { ok: false, detail: 'starting' },
-    );
+    const http = await startBridgeHttp(bridgeConfig.BRIDGE_PORT, metrics, {
+      live: () => started.bridge?.live() ?? ready('starting'),
+      ready: async () => (started.bridge ? started.bridge.ready() : notReady('starting')),
+    });
     const bridge = await startBridge({ config, temporal, identity, bridge: bridgeConfig, logger, metrics });
     started.bridge = bridge;
     logger.info(
-      { port: bridgeConfig.BRIDGE_PORT, group: bridgeConfig.BRIDGE_GROUP_ID, temporal: temporal.description },
+      {
+        port: bridgeConfig.BRIDGE_PORT,
+        group: bridgeConfig.BRIDGE_GROUP_ID,
+        kafka: describeKafkaSecurity(config),
+        temporal: temporal.description,
+      },
       'bridge consuming',
     );
     const shutdown = (signal: string) => {

@@ -15,6 +15,8 @@ import { WebUi } from './web-ui';
 export class CliContext {
   exitCode = 0;
   private cachedConfig?: Config;
+  /** `--address` and `--namespace`: above every other source of the Temporal target. */
+  private overrides: NodeJS.ProcessEnv = {};
   private temporalSession?: TemporalSession;
   private pool?: pg.Pool;
 
@@ -29,8 +31,16 @@ export class CliContext {
     return this.io.env;
   }
 
+  /** The global options, taken before the command runs and reads the configuration. */
+  target(options: { address?: string; namespace?: string }): void {
+    this.overrides = {
+      ...(options.address !== undefined && { TEMPORAL_ADDRESS: options.address }),
+      ...(options.namespace !== undefined && { TEMPORAL_NAMESPACE: options.namespace }),
+    };
+  }
+
   config(): Config {
-    this.cachedConfig ??= configured(() => loadConfig(this.io.env));
+    this.cachedConfig ??= configured(() => loadConfig({ ...this.io.env, ...this.overrides }));
     return this.cachedConfig;
   }
 

@@ -26,9 +26,11 @@ export const EXIT_INTERRUPTED = 130;
 
 const ENVIRONMENT_HELP = `
 Environment:
-  TEMPORAL_ADDRESS     Temporal frontend, host:port (default localhost:7233)
-  TEMPORAL_NAMESPACE   namespace (default default)
-  TEMPORAL_TLS*, TEMPORAL_API_KEY*  TLS, mTLS and API key for a real cluster or Temporal Cloud (docs/deployment.md)
+  TEMPORAL_ADDRESS     Temporal frontend, host:port (default localhost:7233; --address overrides it)
+  TEMPORAL_NAMESPACE   namespace (default default; --namespace overrides it)
+  TEMPORAL_TLS*, TEMPORAL_API_KEY*  TLS, mTLS and API key for a real cluster or Temporal Cloud
+  TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE  Temporal's standard profile file (~/.config/temporalio/temporal.toml),
+                       below the variables above (docs/temporal-connection.md)
   PAYLOAD_CODEC_KEYS   payload encryption keys, keyId:base64key,... (default: the local stack's key file)
   TEMPORAL_UI_URL      Web UI base for the links printed (default http://localhost:8233)
   DATABASE_URL         the orchestrator's PostgreSQL (default postgres://postgres@localhost:5432/tenant_deletion)
@@ -49,6 +51,9 @@ function buildProgram(ctx: CliContext): Command {
   const program = new Command('tdel')
     .description('Drive and watch tenant data deletions orchestrated by Temporal.')
     .version(packageJson.version, '-V, --version')
+    .option('--address <host:port>', 'Temporal frontend (overrides TEMPORAL_ADDRESS and the profile)')
+    .option('--namespace <namespace>', 'Temporal namespace (overrides TEMPORAL_NAMESPACE and the profile)')
+    .hook('preAction', (command) => ctx.target(command.opts<{ address?: string; namespace?: string }>()))
     // Settings made here are inherited by every command added below.
     .exitOverride()
     .configureOutput({

@@ -29,7 +29,7 @@ export interface TemporalSession {
 function unreachable(target: TemporalTarget, why?: string): CliError {
   return unreachableError(
     `Temporal unreachable at ${target.address}${why ? ` (${why})` : ''}: start it with \`npm run stack:up\``,
-    'or point TEMPORAL_ADDRESS at a running Temporal server (host:port)',
+    'or point --address (or TEMPORAL_ADDRESS) at a running Temporal server (host:port)',
   );
 }
 
@@ -88,7 +88,7 @@ export function temporalError(error: unknown, target: TemporalTarget, tenantId?:
   if (error instanceof NamespaceNotFoundError) {
     return notFoundError(
       `Temporal namespace ${target.namespace} does not exist at ${target.address}`,
-      'set TEMPORAL_NAMESPACE to an existing namespace (the local stack uses `default`)',
+      'pass --namespace (or set TEMPORAL_NAMESPACE) with an existing namespace (the local stack uses `default`)',
     );
   }
   if (isUnreachable(error)) return unreachable(target, 'connection lost');

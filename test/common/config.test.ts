@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       TEMPORAL_ADDRESS: 'localhost:7233',
       TEMPORAL_NAMESPACE: 'default',
       KAFKA_BROKERS: ['localhost:9092'],
+      KAFKA_SSL: false,
       DATABASE_URL: 'postgres://postgres@localhost:5432/tenant_deletion',
       APPROVAL_THRESHOLD_RECORDS: 1_000_000,
       BLAST_RADIUS_MAX_WHOLE_TENANT: 50,

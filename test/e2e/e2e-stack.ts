@@ -90,7 +90,7 @@ export async function startWorkers(
 ) {
   const defaults = loadConfig({});
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
-  const publisher: EventPublisher = await kafkaPublisher(config.KAFKA_BROKERS, 'e2e-worker');
+  const publisher: EventPublisher = await kafkaPublisher(config, 'e2e-worker');
   const connection = await NativeConnection.connect(access.connection);
   const signer = await stackSigner();
   const registry = new RegistryClient(fleet.registryUrl, signer);
