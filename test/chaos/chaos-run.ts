@@ -14,7 +14,20 @@ import { connectTemporalClient, temporalAccess } from '../../common/temporal-con
 import { KafkaTraffic } from '../../scripts/demo/kafka-traffic';
 import { skipRequestBacklog } from '../../scripts/kafka-backlog';
 import { httpOk, ProcessGroup, type StartedProcess } from '../../scripts/process-group';
-import { localStack } from '../../scripts/stack/stack';
+import { stackStages } from '../../scripts/stack/stack';
+import type { Profile } from '../../scripts/stack/cluster/profile';
+import { kafkaNodeComponent, kafkaNodeDaemon } from '../../scripts/stack/cluster/kafka-cluster';
+import { KAFKA_NODES } from '../../scripts/stack/cluster/kafka-cluster-config';
+import { runningPid } from '../../scripts/stack/daemon';
+import {
+  brokerKillEvidence,
+  groupPartitions,
+  otherGroupEvidence,
+  partitionMoveEvidence,
+  splitServiceTypes,
+  type BrokerKillEvidence,
+  type PartitionMoveEvidence,
+} from './cluster-faults';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
 import { baseUrl, FLEET_INSTANCES, registryUrl } from '../../services/fleet/topology';
 import { bridgeKillEvidence } from './bridge-kill';
@@ -54,11 +67,24 @@ export interface ChaosOptions {
   };
   timeLimitMs: number;
   log: (line: string) => void;
+  /**
+   * The stack to run on (default dev). On the cluster profile the workers run one process per group, and the
+   * worker kill takes one group's process while another keeps deleting; two bridges share the consumer group, and
+   * the bridge kill takes one while the other takes over its partitions; restartKafka kills one of three brokers.
+   */
+  profile?: Profile;
 }
 
 export type { ChaosSummary } from './chaos-summary';
 
 const BRIDGE_PORT = 9466;
+/** The cluster run's two bridges, clear of the stack's own (9476, 9477), which the run stops meanwhile. */
+const CLUSTER_BRIDGE_PORTS = [9486, 9487];
+/** How long the cluster run keeps the killed worker group's process and the killed broker dead. */
+const WORKER_DOWN_MS = 8_000;
+const BROKER_DOWN_MS = 15_000;
+/** The killed bridge's session must expire before the other one gets its partitions (kafkajs: 30 s). */
+const WAIT_FOR_REBALANCE_MS = 90_000;
 /** The Retry-After every injected 503 names; the histories must show no retry sooner. */
 const RETRY_AFTER_SECONDS = 1;
 /** Every tenant request waits this long first, so that a deletion attempt lasts at least this long. */
@@ -97,37 +123,77 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
   if (options.tenants < 2)
     throw new Error('a chaos run needs at least 2 tenants: one is requested during the bridge kill');
   const paths = stackPaths();
-  if (spawnSync('npm', ['run', '--silent', 'stack:up'], { cwd: paths.repoDir, stdio: 'ignore' }).status !== 0) {
-    throw new Error('the local stack did not come up: run `npm run stack:up` and read what it says');
+  const profile = options.profile ?? 'dev';
+  const cluster = profile === 'cluster';
+  const upArgs = cluster ? ['--', '--profile', 'cluster'] : [];
+  if (
+    spawnSync('npm', ['run', '--silent', 'stack:up', ...upArgs], { cwd: paths.repoDir, stdio: 'ignore' }).status !== 0
+  ) {
+    throw new Error(
+      `the local stack did not come up: run \`npm run stack:up ${upArgs.join(' ')}\` and read what it says`,
+    );
   }
+  const stack = stackStages(profile).flat();
+  // The cluster's own workers and bridges would take the run's work with their own settings: they rest meanwhile.
+  const stackPrograms = stack.filter((c) => c.name.startsWith('worker-') || c.name.startsWith('bridge-'));
+  if (cluster) await Promise.all(stackPrograms.map((component) => component.stop()));
   const config = loadConfig();
   const access = temporalAccess(config);
   // The local stack's admins' key (made by stack:up above): the fleet's knobs and holds, and seeding the registry.
   const admin = await loadTokenSigner(ADMIN_TOKEN_ISSUER);
   const run = randomBytes(2).toString('hex');
-  const workerConfigFile = path.join(os.tmpdir(), `tdel-chaos-worker-${run}.json`);
-  // Short timeouts and patient retries: hangs must turn into retries, 503s must not exhaust an instance.
-  fs.writeFileSync(
-    workerConfigFile,
-    JSON.stringify({
-      orchestration: { holdRecheckSeconds: 2 },
-      defaults: {
-        requestTimeoutSeconds: 4,
-        heartbeatTimeoutSeconds: 8,
-        retry: { maxAttempts: 60, initialIntervalMs: 200, maxIntervalMs: 3_000 },
-      },
-      groups: { all: { orchestration: true, serviceTypes: [...new Set(FLEET_INSTANCES.map((i) => i.serviceType))] } },
-      metricsPort: 0,
+  const serviceTypes = [...new Set(FLEET_INSTANCES.map((i) => i.serviceType))];
+  const [firstHalf, secondHalf] = splitServiceTypes(serviceTypes);
+  // The dev run has one worker for everything; the cluster run one process per group, as the stack runs them.
+  const workerGroups: Record<string, { orchestration?: boolean; serviceTypes?: string[] }> = cluster
+    ? {
+        orchestration: { orchestration: true },
+        'fleet-a': { serviceTypes: firstHalf },
+        'fleet-b': { serviceTypes: secondHalf },
+      }
+    : { all: { orchestration: true, serviceTypes } };
+  const workerConfigFiles = Object.fromEntries(
+    Object.entries(workerGroups).map(([group, queues]) => {
+      const file = path.join(os.tmpdir(), `tdel-chaos-worker-${run}-${group}.json`);
+      // Short timeouts and patient retries: hangs must turn into retries, 503s must not exhaust an instance.
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          orchestration: { holdRecheckSeconds: 2 },
+          defaults: {
+            requestTimeoutSeconds: 4,
+            heartbeatTimeoutSeconds: 8,
+            retry: { maxAttempts: 60, initialIntervalMs: 200, maxIntervalMs: 3_000 },
+          },
+          groups: { [group]: queues },
+          metricsPort: 0,
+        }),
+      );
+      return [group, file];
     }),
   );
-  const workerEnv = { WORKER_CONFIG: workerConfigFile, BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000' };
   const processes = new ProcessGroup(paths.repoDir, paths.logDir);
-  const startWorker = (name: string) =>
-    processes.start(name, 'worker', workerEnv, (log) => log.includes('workers polling'));
-  const startBridge = (name: string) =>
-    processes.start(name, 'bridge', { BRIDGE_GROUP_ID: `chaos-${run}` }, () =>
-      httpOk(`http://localhost:${BRIDGE_PORT}/healthz`),
+  const startWorker = (name: string, group: string) =>
+    processes.start(
+      name,
+      'worker',
+      { WORKER_CONFIG: workerConfigFiles[group], BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000' },
+      (log) => log.includes('workers polling'),
     );
+  const bridgePorts = cluster ? CLUSTER_BRIDGE_PORTS : [BRIDGE_PORT];
+  const bridgePort = new Map<StartedProcess, number>();
+  const startBridge = async (name: string, port: number) => {
+    const bridge = await processes.start(
+      name,
+      'bridge',
+      { BRIDGE_GROUP_ID: `chaos-${run}`, BRIDGE_PORT: String(port) },
+      () => httpOk(`http://localhost:${port}/healthz`),
+    );
+    bridgePort.set(bridge, port);
+    return bridge;
+  };
+  const startBridges = (suffix: string) =>
+    Promise.all(bridgePorts.map((port, i) => startBridge(`chaos-bridge-${i + 1}${suffix}`, port)));
   const faults: string[] = [];
   const started = Date.now();
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
@@ -157,15 +223,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
           });
         }
       });
-    const [worker, firstBridge, traffic] = await Promise.all([
-      startWorker('chaos-worker'),
-      skipRequestBacklog(config.KAFKA_BROKERS, `chaos-${run}`).then(() => startBridge('chaos-bridge')),
+    const groupNames = Object.keys(workerGroups);
+    const [workers, firstBridges, traffic] = await Promise.all([
+      Promise.all(groupNames.map((group) => startWorker(`chaos-worker-${group}`, group))),
+      skipRequestBacklog(config.KAFKA_BROKERS, `chaos-${run}`).then(() => startBridges('')),
       KafkaTraffic.open(config.KAFKA_BROKERS, tenants),
       seeding,
     ]);
     kafka = traffic;
-    let bridge: StartedProcess = firstBridge;
-    options.log('fleet, worker and bridge running, tenants seeded');
+    // The group whose process is killed: the one deleting (dev: the only one); on the cluster, fleet-b goes on.
+    const killedGroup = cluster ? 'fleet-a' : 'all';
+    const worker = workers[groupNames.indexOf(killedGroup)];
+    const otherWorker = cluster ? workers[groupNames.indexOf('fleet-b')] : undefined;
+    let bridges: StartedProcess[] = firstBridges;
+    options.log(`fleet, ${workers.length} worker processes and ${bridges.length} bridges running, tenants seeded`);
     rows = await TenantRowCounter.open(config.DATABASE_URL, FLEET_INSTANCES);
     const seeded = await rows.count([...tenants, ...neighbours]);
 
@@ -195,9 +266,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     client = temporalClient;
     const holdWatch = new HoldWatch(temporalClient, held, HELD_INSTANCE);
     hold = holdWatch;
-    const stack = localStack();
     const temporal = stack.find((c) => c.name === 'temporal')!;
     const broker = stack.find((c) => c.name === 'kafka')!;
+    let workerDown: { from: number; to: number } | undefined;
+    let partitionMove: PartitionMoveEvidence | undefined;
+    let rebalanced: Promise<void> = Promise.resolve();
+    let brokerKill: BrokerKillEvidence | undefined;
 
     let workerKill: { at: number; ledgerInProgress: number; running: RunningDeletion[] } | undefined;
     let bridgeKill: { at: number; killed: Set<string>; restarted: Set<string> } | undefined;
@@ -228,23 +302,48 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
             seen = await runningDeletions(temporalClient, db, tenants, identities);
           }
           process.kill(-worker.child.pid!, 'SIGKILL');
-          workerKill = { at: Date.now(), ...seen };
-          // The next faults need no worker: they go on while it starts again.
-          restartAside(sleep(1_000).then(() => startWorker('chaos-worker-restarted')));
-          return `${since(workerKill.at)}: SIGKILL the worker with ${seen.running.length} deletion attempts running on it, then restart it`;
+          const at = Date.now();
+          workerKill = { at, ...seen };
+          // The next faults need no worker: they go on while it starts again. On the cluster it stays dead a while,
+          // for the other group's process to show that it deletes on alone.
+          restartAside(
+            sleep(cluster ? WORKER_DOWN_MS : 1_000)
+              .then(() => (workerDown = { from: at, to: Date.now() }))
+              .then(() => startWorker(`chaos-worker-${killedGroup}-restarted`, killedGroup)),
+          );
+          const which = cluster ? `worker group ${killedGroup}'s process (fleet-b deletes on)` : 'the worker';
+          return `${since(at)}: SIGKILL ${which} with ${seen.running.length} deletion attempts running on it, then restart it`;
         },
       ],
       [
         options.schedule.killBridge,
         async () => {
-          const killed = processIdentities(bridge.child.pid!);
+          const [victim, ...survivors] = bridges;
+          const killed = processIdentities(victim.child.pid!);
+          const before = cluster ? await groupPartitions(config.KAFKA_BROKERS, `chaos-${run}`) : [];
           for (const tenantId of late) await request(tenantId);
           // At once after the broker acknowledged the last request: the bridge cannot have handed them all over.
-          process.kill(-bridge.child.pid!, 'SIGKILL');
+          process.kill(-victim.child.pid!, 'SIGKILL');
           const at = Date.now();
+          if (cluster) {
+            // No restart: the other bridge of the group must take the dead one's partitions and their requests.
+            bridges = survivors;
+            bridgeKill = { at, killed, restarted: processIdentities(survivors[0].child.pid!) };
+            rebalanced = (async () => {
+              let after = await groupPartitions(config.KAFKA_BROKERS, `chaos-${run}`);
+              const deadline = Date.now() + WAIT_FOR_REBALANCE_MS;
+              while (after.length !== 1 && Date.now() < deadline) {
+                await sleep(1_000);
+                after = await groupPartitions(config.KAFKA_BROKERS, `chaos-${run}`);
+              }
+              partitionMove = partitionMoveEvidence(before, after);
+            })();
+            restartAside(rebalanced);
+            return `${since(at)}: request ${late.length} more tenants, SIGKILL one of the two bridges at once; the other takes its partitions`;
+          }
           await sleep(1_000);
-          bridge = await startBridge('chaos-bridge-restarted');
-          bridgeKill = { at, killed, restarted: processIdentities(bridge.child.pid!) };
+          bridges = [await startBridge('chaos-bridge-restarted', BRIDGE_PORT)];
+          bridgeKill = { at, killed, restarted: processIdentities(bridges[0].child.pid!) };
           return `${since(at)}: request ${late.length} more tenants, SIGKILL the bridge at once, then restart it`;
         },
       ],
@@ -261,23 +360,49 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         options.schedule.restartKafka,
         async () => {
           const at = Date.now();
-          await broker.stop();
-          await broker.start();
-          return `${since(at)}: restart the Kafka broker`;
+          if (!cluster) {
+            await broker.stop();
+            await broker.start();
+            return `${since(at)}: restart the Kafka broker`;
+          }
+          // One of three brokers dies without a controlled shutdown; the other two hold every partition's ISR.
+          const node = KAFKA_NODES[1];
+          const nodeName = `kafka-${node.id}`;
+          const received = () => traffic.results.length + traffic.lifecycle.length;
+          const atKill = received();
+          process.kill(runningPid(kafkaNodeDaemon(paths, node))!, 'SIGKILL');
+          await sleep(BROKER_DOWN_MS);
+          const down = { from: at, to: Date.now() };
+          const atRestart = received();
+          await kafkaNodeComponent(paths, node).start();
+          const bridgesSurvived = await Promise.all(
+            bridges.map(
+              (bridge) =>
+                bridge.child.exitCode === null && httpOk(`http://localhost:${bridgePort.get(bridge)}/healthz`),
+            ),
+          ).then((answers) => answers.every(Boolean));
+          brokerKill = brokerKillEvidence(nodeName, down, { atKill, atRestart }, bridgesSurvived);
+          return `${since(at)}: SIGKILL broker ${nodeName} (localhost:${node.brokerPort}), restart it ${BROKER_DOWN_MS / 1000} s later`;
         },
       ],
       [
         options.schedule.resetGroup,
         async () => {
+          // The cluster's surviving bridge must hold every partition first, or the evidence of the move is lost.
+          await rebalanced;
           const at = Date.now();
-          const stopped = new Promise((resolve) => bridge.child.once('exit', resolve));
-          process.kill(-bridge.child.pid!, 'SIGTERM');
-          await stopped;
+          await Promise.all(
+            bridges.map((bridge) => {
+              const stopped = new Promise((resolve) => bridge.child.once('exit', resolve));
+              process.kill(-bridge.child.pid!, 'SIGTERM');
+              return stopped;
+            }),
+          );
           const ends = await requestTopicEnds(config.KAFKA_BROKERS);
           const replayed = await rewindGroup(config.KAFKA_BROKERS, `chaos-${run}`, runStart);
-          bridge = await startBridge('chaos-bridge-rewound');
+          bridges = await startBridges('-rewound');
           groupReset = { replayed, ends };
-          return `${since(at)}: stop the bridge, rewind its consumer group to the run's first request (${replayed} requests read again), restart it`;
+          return `${since(at)}: stop the bridges, rewind their consumer group to the run's first request (${replayed} requests read again), restart them`;
         },
       ],
       [
@@ -363,6 +488,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       workerKill: workerKillEvidence(workerKill!, workerKill!.at, histories),
       bridgeKill: bridgeKillEvidence(tenants, late, bridgeKill!.killed, bridgeKill!.restarted, histories),
       groupReset: await groupResetEvidence(),
+      ...(cluster
+        ? {
+            cluster: {
+              otherGroup: otherGroupEvidence(histories, processIdentities(otherWorker!.child.pid!), workerDown!),
+              partitionMove: partitionMove!,
+              brokerKill: brokerKill!,
+            },
+          }
+        : {}),
       faults,
       durationMs: Date.now() - started,
     };
@@ -372,7 +506,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     await hold?.stop();
     await Promise.all([client?.connection.close(), kafka?.close(), rows?.close(), processes.stopAll()]);
     await db.end();
-    fs.rmSync(workerConfigFile, { force: true });
+    for (const file of Object.values(workerConfigFiles)) fs.rmSync(file, { force: true });
+    // The cluster's own workers and bridges, stopped for the run, run again.
+    if (cluster) for (const component of stackPrograms) await component.start();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { BridgeKillEvidence } from './bridge-kill';
+import type { BrokerKillEvidence, OtherGroupEvidence, PartitionMoveEvidence } from './cluster-faults';
 import type { GroupResetEvidence } from './group-reset';
 import type { LegalHoldEvidence } from './hold-watch';
 import type { RetryAfterEvidence } from './retry-after';
@@ -35,6 +36,12 @@ export interface ChaosSummary {
   workerKill: WorkerKillEvidence;
   bridgeKill: BridgeKillEvidence;
   groupReset: GroupResetEvidence;
+  /** The cluster profile's own faults; absent on the dev profile. */
+  cluster?: {
+    otherGroup: OtherGroupEvidence;
+    partitionMove: PartitionMoveEvidence;
+    brokerKill: BrokerKillEvidence;
+  };
   /** The faults injected, each with its time after the first requests. */
   faults: string[];
   /** Why ok is false; empty when it is true. */
@@ -90,6 +97,26 @@ export function failuresOf(summary: Omit<ChaosSummary, 'failures' | 'ok'>): stri
     failures.push(
       `the consumer-group reset: ${groupReset.replayedMessages} requests read again, ` +
         `${groupReset.caughtUp ? '' : 'not '}caught up, ${groupReset.doubleDeletions} instances deleted twice`,
+    );
+  }
+  if (summary.cluster) failures.push(...clusterFailures(summary.cluster));
+  return failures;
+}
+
+function clusterFailures({ otherGroup, partitionMove, brokerKill }: NonNullable<ChaosSummary['cluster']>): string[] {
+  const failures: string[] = [];
+  if (!otherGroup.ok) {
+    failures.push(`no other worker group deleted while the killed one was down for ${otherGroup.downMs} ms`);
+  }
+  if (!partitionMove.ok) {
+    failures.push(
+      `the killed bridge's partitions did not move: [${partitionMove.before.join(', ')}] before, [${partitionMove.after.join(', ')}] after`,
+    );
+  }
+  if (!brokerKill.ok) {
+    failures.push(
+      `with broker ${brokerKill.node} dead, ${brokerKill.publishedWhileDown} messages were published, ` +
+        `the bridges ${brokerKill.bridgesSurvived ? 'survived' : 'did not survive'}`,
     );
   }
   return failures;

@@ -18,14 +18,25 @@ import {
   type KafkaNode,
 } from './kafka-cluster-config';
 
+/** Where a node keeps its pid; its config file's path, in its command line, tells it from the other nodes. */
+export function kafkaNodeDaemon(paths: StackPaths, node: KafkaNode) {
+  const dataDir = path.join(paths.stateDir, 'cluster', 'kafka', `kafka-${node.id}`);
+  const configFile = path.join(dataDir, 'server.properties');
+  return {
+    dataDir,
+    configFile,
+    pidFile: path.join(dataDir, 'kafka.pid'),
+    signature: configFile,
+    logFile: path.join(paths.logDir, `cluster-kafka-${node.id}.log`),
+  };
+}
+
 /** One node of the cluster, started and stopped on its own: the chaos suite kills one while the others serve. */
 export function kafkaNodeComponent(paths: StackPaths, node: KafkaNode): Component {
   const name = `kafka-${node.id}`;
   const clusterDir = path.join(paths.stateDir, 'cluster', 'kafka');
-  const dataDir = path.join(clusterDir, name);
-  const configFile = path.join(dataDir, 'server.properties');
-  const logFile = path.join(paths.logDir, `cluster-${name}.log`);
-  const daemon = { pidFile: path.join(dataDir, 'kafka.pid'), signature: configFile, logFile };
+  const { dataDir, configFile, logFile, ...pidSpec } = kafkaNodeDaemon(paths, node);
+  const daemon = { ...pidSpec, logFile };
   const address = `localhost:${node.brokerPort}`;
   // Three JVMs share the machine with Temporal and the workers.
   const java = (mainClass: string, args: string[]) =>
