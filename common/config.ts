@@ -220,6 +220,9 @@ const SECRET_BEARING = new Set([
   'TEMPORAL_API_KEY',
   'TEMPORAL_TLS_CLIENT_KEY_DATA',
   'KAFKA_SASL_PASSWORD',
+  // Not secret, but a PEM block quoted in an error buries the message.
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
 ]);
 
 /** Empty variables count as unset, as shells and compose files often export them empty. */

@@ -43,12 +43,14 @@ export function workersPolling(workers: readonly ProbedWorker[] | undefined): Pr
     const queue = worker.options.taskQueue;
     if (DRAINING.has(state)) return notReady(`draining: the worker of ${queue} is ${state}`);
     if (state !== 'RUNNING') return notReady(`the worker of ${queue} is ${state}`);
+    // A RUNNING worker shows a poller SHUTDOWN only for what it has nothing registered for (a preview worker runs
+    // no workflows); a FAILED one no longer receives tasks of its kind.
     const { workflowPollerState, activityPollerState } = worker.getStatus();
-    const stopped = [
-      workflowPollerState !== 'POLLING' && `workflow poller ${workflowPollerState}`,
-      activityPollerState !== 'POLLING' && `activity poller ${activityPollerState}`,
+    const failed = [
+      workflowPollerState === 'FAILED' && 'workflow poller failed',
+      activityPollerState === 'FAILED' && 'activity poller failed',
     ].filter(Boolean);
-    if (stopped.length > 0) return notReady(`the worker of ${queue}: ${stopped.join(', ')}`);
+    if (failed.length > 0) return notReady(`the worker of ${queue}: ${failed.join(', ')}`);
   }
   return ready(`${workers.length} workers polling`);
 }
