@@ -79,11 +79,17 @@ program
     'install what is missing (first time only), start every server, create topics, apply migrations, create the local service-token keys (orchestrator, readers, admins) and their public JWKS, payload codec key, certificate signing key and identity issuer key',
   )
   .option('--with-test-tools', 'also install what `npm test` needs beyond the servers (Chromium, openssl)', false)
-  .option('--profile <profile>', PROFILE_HELP, parseProfile, 'dev' as Profile)
-  .action(async (options: { withTestTools: boolean; profile: Profile }) => {
-    const conflict = profileConflict(activeProfile(), options.profile);
-    if (conflict) throw new ProfileConflictError(`stack:up --profile ${options.profile} refused: ${conflict}`);
-    const stages = stackStages(options.profile);
+  .option(
+    '--profile <profile>',
+    `${PROFILE_HELP}. Without it: the profile that runs, so that the demo and the tests use either`,
+    parseProfile,
+  )
+  .action(async (options: { withTestTools: boolean; profile?: Profile }) => {
+    const active = activeProfile();
+    const profile = options.profile ?? active ?? 'dev';
+    const conflict = profileConflict(active, profile);
+    if (conflict) throw new ProfileConflictError(`stack:up --profile ${profile} refused: ${conflict}`);
+    const stages = stackStages(profile);
     const started = Date.now();
     ensureSystemPackages(
       [...STACK_PACKAGES, ...(options.withTestTools ? TEST_PACKAGES : [])],
@@ -92,12 +98,12 @@ program
     await ensureLocalTokenKeys();
     ensureLocalSigningKey();
     ensureLocalCodecKeys();
-    recordProfile(stackPaths().stateDir, options.profile);
+    recordProfile(stackPaths().stateDir, profile);
     await each(stages.flat(), (component) => component.install());
     for (const stage of stages) await each(stage, (component) => component.start());
     const healthy = await report(stages.flat());
     console.log(
-      `${options.profile} stack is ${healthy ? 'up' : 'NOT healthy'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `${profile} stack is ${healthy ? 'up' : 'NOT healthy'} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
     if (!healthy) process.exitCode = 1;
   });
