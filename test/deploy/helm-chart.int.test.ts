@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import {
   type Tools,
   type ValuesFile,
 } from '../../scripts/deploy/chart-validation';
+import { PROGRAMS } from '../../scripts/build/programs';
 import { deployTools } from '../../scripts/deploy/deploy-tools';
 
 /**
@@ -121,13 +123,16 @@ describe.each(valuesFiles())('with %s', (values) => {
     }
   });
 
-  it('starts each program with plain node on a file the build makes from a source that exists', () => {
+  it('starts each program with plain node on a file that npm run build makes', () => {
+    const built = PROGRAMS.map((program) => `dist/${program.entry.replace(/\.ts$/, '.js')}`);
     for (const spec of podSpecs(render(values))) {
       for (const container of spec.containers) {
-        const [node, entry] = container.command as string[];
+        // The image's entrypoint (tini) stays: the chart sets args, never command.
+        expect(container.command).toBeUndefined();
+        const [node, entry] = container.args as string[];
         expect(node).toBe('node');
         expect(entry).toMatch(/^dist\/.+\.js$/);
-        expect(fs.existsSync(path.join(REPO, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+        expect(built).toContain(entry);
       }
     }
   });
@@ -150,6 +155,8 @@ describe('worker groups', () => {
     for (const deployment of workers) {
       const group = deployment.metadata.labels!['tenant-deletion/worker-group'];
       expect(deployment.spec.template.spec.containers[0].args).toEqual([
+        'node',
+        'dist/workers/main.js',
         '--config',
         '/etc/tenant-deletion/worker-config/worker-config.json',
         '--group',
@@ -307,6 +314,50 @@ describe('the migration', () => {
   it('runs as a Helm hook Job before install and upgrade', () => {
     const [job] = ofKind(render(undefined), 'Job');
     expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
-    expect(job.spec.template.spec.containers[0].command).toEqual(['node', 'dist/db/cli.js', 'up']);
+    expect(job.spec.template.spec.containers[0].args).toEqual(['node', 'dist/db/cli.js', 'up']);
   });
+});
+
+describe('findings', () => {
+  it('kubeconform -strict reports a field Kubernetes does not know and a wrong type, exiting non-zero', () => {
+    const manifests = helmTemplate(tools, undefined)
+      .replace('revisionHistoryLimit: 3', 'revisionHistoryLimit: 3\n  replica: 2')
+      .replace('containerPort: 8090', 'containerPort: "8090"');
+    const validation = kubeconform(tools, manifests);
+    expect(validation.status).not.toBe(0);
+    expect(validation.output).toMatch(/additional properties 'replica' not allowed/);
+    expect(validation.output).toMatch(/containerPort': got string, want integer/);
+  });
+
+  it.each([
+    [['--set', 'workers.groups.fleet.replica=2'], /additional properties 'replica' not allowed/],
+    [['--set', 'kafka.saslMechanism=scram-sha-512'], /\/kafka\/saslSecret': minLength/],
+    [['--set', 'kafka.saslMechanism=gssapi'], /\/kafka\/saslMechanism'/],
+    [
+      ['--set', 'workerVersioning.enabled=false', '--set', 'workerVersioning.previousVersions[0].buildId=0.0.9'],
+      /\/workerVersioning\/previousVersions': maxItems/,
+    ],
+  ])("the chart's values schema refuses %j in helm lint and helm template", (args, message) => {
+    const lint = helmLint(tools, undefined, args);
+    expect(lint.status).not.toBe(0);
+    expect(lint.output).toMatch(message);
+    expect(() => helmTemplate(tools, undefined, args)).toThrow(message);
+  });
+
+  it('helm template refuses two versions that would share Deployment names', () => {
+    expect(() =>
+      helmTemplate(tools, undefined, ['--set', 'workerVersioning.previousVersions[0].buildId=0.1.0']),
+    ).toThrow(/build ids "0.1.0" and "0.1.0" make the same Deployment names/);
+  });
+});
+
+describe('npm run deploy:check', () => {
+  it('exits 0 on the chart as committed, naming each rendering it validated', () => {
+    const check = spawnSync('npx', ['tsx', path.join(REPO, 'scripts/deploy/check.ts')], {
+      cwd: REPO,
+      encoding: 'utf8',
+    });
+    expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
+    for (const values of valuesFiles()) expect(check.stdout).toContain(`ok   ${describeValues(values)}`);
+  }, 300_000);
 });

@@ -128,10 +128,8 @@ the Temporal credentials' files. Secret values never enter the ConfigMap.
 
 {{/* The Kafka SASL credentials, from their Secret, for the programs that reach Kafka. */}}
 {{- define "tenant-deletion.kafkaEnv" -}}
+{{- /* values.schema.json requires kafka.saslSecret with a mechanism. */}}
 {{- if .Values.kafka.saslMechanism }}
-{{- if not .Values.kafka.saslSecret }}
-{{- fail "kafka.saslMechanism is set: name the Secret holding the SASL user and password in kafka.saslSecret" }}
-{{- end }}
 - name: KAFKA_SASL_USERNAME
   valueFrom:
     secretKeyRef:
