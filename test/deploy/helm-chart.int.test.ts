@@ -16,6 +16,7 @@ import {
 } from '../../scripts/deploy/chart-validation';
 import { PROGRAMS } from '../../scripts/build/programs';
 import { deployTools } from '../../scripts/deploy/deploy-tools';
+import { variablesRead } from '../compose/compose-file';
 
 /**
  * The Helm chart rendered by the real helm (v3, built with go install) and validated by the real kubeconform
@@ -135,6 +136,38 @@ describe.each(valuesFiles())('with %s', (values) => {
         expect(built).toContain(entry);
       }
     }
+  });
+});
+
+describe('the environment', () => {
+  /** Read by every program through pino, outside the config schemas. */
+  const LOGGING = ['LOG_LEVEL'];
+
+  it.each([undefined, PRODUCTION])('sets only variables each program reads (%s)', (file) => {
+    const manifests = render(file);
+    for (const spec of podSpecs(manifests)) {
+      for (const container of spec.containers) {
+        const program = (container.args as string[])[1];
+        const known = new Set([...variablesRead(program), ...LOGGING]);
+        const unknown = ((container.env ?? []) as { name: string }[])
+          .map((variable) => variable.name)
+          .filter((name) => !known.has(name));
+        expect({ program, unknown }).toEqual({ program, unknown: [] });
+      }
+    }
+  });
+
+  it.each([undefined, PRODUCTION])('shares through its ConfigMap only variables some program reads (%s)', (file) => {
+    const manifests = render(file);
+    const shared = ofKind(manifests, 'ConfigMap').find((map) => map.data?.TEMPORAL_ADDRESS)!;
+    const readers = deployments(manifests).filter((deployment) =>
+      deployment.spec.template.spec.containers.some((container: { envFrom?: unknown[] }) => container.envFrom),
+    );
+    const read = new Set([
+      ...LOGGING,
+      ...readers.flatMap((deployment) => [...variablesRead(deployment.spec.template.spec.containers[0].args[1])]),
+    ]);
+    expect(Object.keys(shared.data!).filter((name) => !read.has(name))).toEqual([]);
   });
 });
 
