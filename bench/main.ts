@@ -63,7 +63,7 @@ new Command('bench')
       const groupId = `bench-${ctx.run}`;
       await skipRequestBacklog(config.KAFKA_BROKERS, groupId);
       await processes.start('bench-bridge', 'bridge', { LOG_LEVEL: 'warn', BRIDGE_GROUP_ID: groupId }, () =>
-        httpOk(`http://localhost:${BRIDGE_PORT}/healthz`),
+        httpOk(`http://localhost:${BRIDGE_PORT}/readyz`),
       );
 
       const step = (what: string) => console.log(`bench: ${what}…`);

@@ -73,7 +73,7 @@ program.action(async (options: { exit: boolean; records: string }) => {
     await processes.start('worker', 'worker', { BLAST_RADIUS_MAX_WHOLE_TENANT: '100000' }, (log) =>
       log.includes('workers polling'),
     );
-    await processes.start('bridge', 'bridge', {}, () => httpOk(`http://localhost:${BRIDGE_PORT}/healthz`));
+    await processes.start('bridge', 'bridge', {}, () => httpOk(`http://localhost:${BRIDGE_PORT}/readyz`));
     // The deletion API (tdel delete, cancel, retry and approve go through it), unless one already runs.
     if (!(await httpOk(`${API_URL}/healthz`))) {
       await processes.start('api', 'api', { LOG_LEVEL: 'warn' }, () => httpOk(`${API_URL}/healthz`));
