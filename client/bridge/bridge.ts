@@ -195,7 +195,7 @@ export async function startBridge({
     fromBeginning: bridge.BRIDGE_FROM_BEGINNING,
   });
   // kafkajs finds a new group's start offsets (the topics' end) in the first fetch after the join, not at the join:
-  // healthy only from then on, so that a message produced once /healthz says ok is never behind the start.
+  // ready only from then on, so that a message produced once /readyz says ok is never behind the start.
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, () => ((joined = true), (consuming = false)));
   consumer.on(consumer.events.FETCH, () => (consuming = joined));

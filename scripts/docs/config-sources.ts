@@ -6,6 +6,7 @@ import { codecServerConfigSchema } from '../../client/codec-server/codec-server-
 import { codecEnvSchema } from '../../common/codec-keys';
 import { configSchema } from '../../common/config';
 import { workerConfigSchema } from '../../common/worker-config';
+import { workerEnvironmentSchema } from '../../workers/worker-environment';
 
 /** One zod schema that a program reads its settings through, and how docs/configuration.md introduces it. */
 export interface ConfigSource {
@@ -66,6 +67,15 @@ export const CONFIG_SOURCES: readonly ConfigSource[] = [
     intro: '`npm run codec-server`; its command-line options override these.',
     kind: 'environment',
     schema: codecServerConfigSchema,
+  },
+  {
+    title: 'The workers',
+    file: 'workers/worker-environment.ts',
+    intro:
+      '`npm run worker`, besides the variables every program reads and its config file (below): its health ' +
+      'endpoints and Worker Versioning ([temporal-connection.md](temporal-connection.md)).',
+    kind: 'environment',
+    schema: workerEnvironmentSchema,
   },
   {
     title: 'Worker config file',
