@@ -393,4 +393,29 @@ describe('npm run deploy:check', () => {
     expect({ status: check.status, stderr: check.stderr }).toEqual({ status: 0, stderr: '' });
     for (const values of valuesFiles()) expect(check.stdout).toContain(`ok   ${describeValues(values)}`);
   }, 300_000);
+
+  it('stops with exit 2 and says why when a tool cannot be installed', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'tdel-no-tools-'));
+    try {
+      const check = spawnSync('npx', ['tsx', path.join(REPO, 'scripts/deploy/check.ts')], {
+        cwd: REPO,
+        encoding: 'utf8',
+        // A fresh cache and module cache, and no module proxy: helm cannot be built.
+        env: {
+          ...process.env,
+          TDEL_CACHE_DIR: path.join(empty, 'cache'),
+          TDEL_STATE_DIR: path.join(empty, 'state'),
+          GOMODCACHE: path.join(empty, 'mod'),
+          GOPROXY: 'off',
+        },
+      });
+      expect(check.status).toBe(2);
+      expect(check.stderr).toMatch(
+        /helm: go install helm\.sh\/helm\/v3\/cmd\/helm@v3\.22\.0 failed \(is the Go module proxy reachable/,
+      );
+      expect(check.stderr).toMatch(/log: .*deploy-tools\.log/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
