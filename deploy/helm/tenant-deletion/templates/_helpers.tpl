@@ -20,11 +20,11 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
-{{/* All labels of one component; dict: root, component. */}}
+{{/* All labels of one component; dict: root, component, and version when it is not the image tag's. */}}
 {{- define "tenant-deletion.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
 {{ include "tenant-deletion.selectorLabels" . }}
-app.kubernetes.io/version: {{ include "tenant-deletion.imageTag" .root | quote }}
+app.kubernetes.io/version: {{ .version | default (include "tenant-deletion.imageTag" .root) | quote }}
 app.kubernetes.io/part-of: tenant-deletion
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- end }}
