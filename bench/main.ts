@@ -1,16 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../common/config';
 import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { loadTokenSigner } from '../common/service-token-keys';
 import { stackPaths } from '../common/stack-paths';
 import { temporalAccess } from '../common/temporal-connection';
 import { skipRequestBacklog } from '../scripts/kafka-backlog';
-import { httpOk, ProcessGroup } from '../scripts/process-group';
-import { markdown, writeResults, type BenchResults } from './report';
+import { httpOk, ProcessGroup, type StartedProcess } from '../scripts/process-group';
+import { ProfileSchema, type Profile } from '../scripts/stack/cluster/profile';
+import { brokerAddresses } from '../scripts/stack/cluster/kafka-cluster-config';
+import { pauseStackPrograms, singleGroupConfigs, stackWorkerVersionEnv } from '../scripts/stack/cluster/run-processes';
+import { stackStages } from '../scripts/stack/stack';
+import { readWorkerConfig } from '../common/worker-config';
+import { markdown, writeClusterResults, writeResults, type BenchResults } from './report';
 import {
   bridgeThroughput,
   bulkhead,
@@ -22,22 +28,47 @@ import {
 } from './scenarios';
 
 const BRIDGE_PORT = 9466;
+/** The cluster run's two bridges in one group, clear of the stack's own (9476, 9477), which rest meanwhile. */
+const CLUSTER_BRIDGE_PORTS = [9486, 9487];
 
 new Command('bench')
   .description(
     'Measures the orchestrator on the local stack and the reference fleet against the naive gather and the raw SQL ' +
-      'lower bound, and writes bench/results/latest.json, latest.md and growth.svg. BENCH_QUICK=1: small sizes.',
+      'lower bound, and writes bench/results/latest.json, latest.md and growth.svg. BENCH_QUICK=1: small sizes. ' +
+      'On the cluster profile it writes bench/results/cluster.json and cluster.md, beside the dev figures.',
   )
-  .addHelpText('after', '\nExamples:\n  npm run bench\n  BENCH_QUICK=1 npm run bench')
-  .action(async () => {
+  .option(
+    '--profile <profile>',
+    'the stack to measure: dev, or cluster (the workers one process per group, two bridges in one group)',
+    (value: string): Profile => {
+      const parsed = ProfileSchema.safeParse(value);
+      if (!parsed.success) throw new InvalidArgumentError('must be dev or cluster');
+      return parsed.data;
+    },
+    'dev' as Profile,
+  )
+  .addHelpText(
+    'after',
+    '\nExamples:\n  npm run bench\n  BENCH_QUICK=1 npm run bench\n  BENCH_QUICK=1 npm run bench -- --profile cluster',
+  )
+  .action(async ({ profile }: { profile: Profile }) => {
+    const cluster = profile === 'cluster';
+    // Every broker of the cluster, as a production client lists them.
+    if (cluster && !process.env.KAFKA_BROKERS) process.env.KAFKA_BROKERS = brokerAddresses().join(',');
     const quick = process.env.BENCH_QUICK === '1';
     const sizes = quick
       ? { large: 20_000, growth: [2_000, 10_000], small: 20, smallRecords: 200, bulk: 6, bridge: 100 }
       : { large: 500_000, growth: [10_000, 100_000], small: 120, smallRecords: 300, bulk: 12, bridge: 500 };
     const paths = stackPaths();
-    if (spawnSync('npm', ['run', '--silent', 'stack:up'], { cwd: paths.repoDir, stdio: 'inherit' }).status !== 0) {
+    const upArgs = cluster ? ['--', '--profile', 'cluster'] : [];
+    if (
+      spawnSync('npm', ['run', '--silent', 'stack:up', ...upArgs], { cwd: paths.repoDir, stdio: 'inherit' }).status !==
+      0
+    ) {
       throw new Error('the local stack did not come up');
     }
+    const resumeStackPrograms = cluster ? await pauseStackPrograms(stackStages(profile).flat()) : async () => undefined;
+    const versionEnv = cluster ? stackWorkerVersionEnv(paths) : {};
     const config = loadConfig();
     const ctx: BenchContext = {
       config,
@@ -49,21 +80,45 @@ new Command('bench')
       run: randomBytes(2).toString('hex'),
     };
     const processes = new ProcessGroup(paths.repoDir, paths.logDir);
+    // The dev run has one worker process for every group; the cluster run one per group, as the stack runs them.
+    const groupConfigs: Record<string, string | undefined> = cluster
+      ? singleGroupConfigs(
+          readWorkerConfig(path.join(paths.repoDir, 'workers', 'worker-config.json')),
+          `tdel-bench-${ctx.run}`,
+        )
+      : { all: undefined };
+    const bridgePorts = cluster ? CLUSTER_BRIDGE_PORTS : [BRIDGE_PORT];
     try {
       await processes.start('bench-fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) =>
         log.includes('the fleet is running'),
       );
-      await processes.start(
-        'bench-worker',
-        'worker',
-        // Hundreds of whole-tenant deletions in a few minutes are the point here, not a mistake to hold back.
-        { BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000', APPROVAL_THRESHOLD_RECORDS: '100000000' },
-        (log) => log.includes('workers polling'),
+      await Promise.all(
+        Object.entries(groupConfigs).map(([group, file]) =>
+          processes.start(
+            cluster ? `bench-worker-${group}` : 'bench-worker',
+            'worker',
+            // Hundreds of whole-tenant deletions in a few minutes are the point here, not a mistake to hold back.
+            {
+              ...versionEnv,
+              BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000',
+              APPROVAL_THRESHOLD_RECORDS: '100000000',
+              ...(file ? { WORKER_CONFIG: file } : {}),
+            },
+            (log) => log.includes('workers polling'),
+          ),
+        ),
       );
       const groupId = `bench-${ctx.run}`;
       await skipRequestBacklog(config.KAFKA_BROKERS, groupId);
-      await processes.start('bench-bridge', 'bridge', { LOG_LEVEL: 'warn', BRIDGE_GROUP_ID: groupId }, () =>
-        httpOk(`http://localhost:${BRIDGE_PORT}/readyz`),
+      const bridges: StartedProcess[] = await Promise.all(
+        bridgePorts.map((port, i) =>
+          processes.start(
+            cluster ? `bench-bridge-${i + 1}` : 'bench-bridge',
+            'bridge',
+            { LOG_LEVEL: 'warn', BRIDGE_GROUP_ID: groupId, BRIDGE_PORT: String(port) },
+            () => httpOk(`http://localhost:${port}/readyz`),
+          ),
+        ),
       );
 
       const step = (what: string) => console.log(`bench: ${what}…`);
@@ -91,11 +146,16 @@ new Command('bench')
       step('bulkhead');
       const bulk = await bulkhead(ctx, sizes.bulk);
       step('bridge throughput');
-      const bridge = await bridgeThroughput(ctx, sizes.bridge, `http://localhost:${BRIDGE_PORT}/metrics`);
+      const bridge = await bridgeThroughput(
+        ctx,
+        sizes.bridge,
+        bridges.map((_, i) => `http://localhost:${bridgePorts[i]}/metrics`),
+      );
 
       const results: BenchResults = {
         quick,
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+        profile,
         at: new Date().toISOString(),
         largeTenant: {
           records: orchestrator.records,
@@ -109,10 +169,16 @@ new Command('bench')
         bridge,
         growth,
       };
-      writeResults(path.join(paths.repoDir, 'bench', 'results'), results);
-      console.log(`\n${markdown(results)}`);
+      const resultsDir = path.join(paths.repoDir, 'bench', 'results');
+      if (cluster) console.log(`\n${writeClusterResults(resultsDir, results)}`);
+      else {
+        writeResults(resultsDir, results);
+        console.log(`\n${markdown(results)}`);
+      }
     } finally {
       await processes.stopAll();
+      for (const file of Object.values(groupConfigs)) if (file) fs.rmSync(file, { force: true });
+      await resumeStackPrograms();
     }
   })
   .parseAsync()

@@ -6,6 +6,8 @@ import path from 'node:path';
 export interface BenchResults {
   quick: boolean;
   machine: string;
+  /** The stack measured; results written before profiles existed are the dev profile's. */
+  profile?: 'dev' | 'cluster';
   at: string;
   largeTenant: {
     records: number;
@@ -24,7 +26,7 @@ export interface BenchResults {
 export function markdown(results: BenchResults): string {
   const { largeTenant: l, smallTenants: s, bulkhead: b } = results;
   return [
-    `# Benchmark results (${results.quick ? 'BENCH_QUICK' : 'full'}, ${results.at}, ${results.machine})`,
+    `# Benchmark results (${results.profile ?? 'dev'} profile, ${results.quick ? 'BENCH_QUICK' : 'full'}, ${results.at}, ${results.machine})`,
     '',
     '| measure | value |',
     '|---|---|',
@@ -84,4 +86,44 @@ export function writeResults(dir: string, results: BenchResults): void {
   fs.writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(dir, 'latest.md'), markdown(results));
   fs.writeFileSync(path.join(dir, 'growth.svg'), growthChart(results.growth));
+}
+
+/** The figures both profiles have, side by side: what the production-shaped stack costs or gains. */
+export function profileComparison(dev: BenchResults, cluster: BenchResults): string {
+  const rows: [string, (r: BenchResults) => string][] = [
+    [`large tenant: orchestrator ms`, (r) => `${r.largeTenant.orchestratorMs} (${r.largeTenant.records} records)`],
+    [
+      'large tenant: orchestrator / raw SQL in order',
+      (r) => (r.largeTenant.orchestratorMs / r.largeTenant.rawSqlOrderedMs).toFixed(2),
+    ],
+    ['small tenants per minute', (r) => `${r.smallTenants.perMinute} (${r.smallTenants.tenants} tenants)`],
+    ['small tenants p50 / p95 ms', (r) => `${r.smallTenants.p50Ms} / ${r.smallTenants.p95Ms}`],
+    [
+      'bulkhead: fast p95 alone / saturated ms',
+      (r) => `${r.bulkhead.fastP95AloneMs} / ${r.bulkhead.fastP95SaturatedMs}`,
+    ],
+    ['bridge handover messages/s', (r) => String(r.bridge.messagesPerSecond)],
+  ];
+  return [
+    `## Cluster profile beside the dev profile`,
+    '',
+    `dev: ${dev.quick ? 'BENCH_QUICK' : 'full'}, ${dev.at}; cluster: ${cluster.quick ? 'BENCH_QUICK' : 'full'}, ${cluster.at}` +
+      (dev.quick === cluster.quick ? '' : ' (different sizes: compare rates, not times)'),
+    '',
+    '| measure | dev (Temporal dev server, SQLite, 1 broker, 1 worker, 1 bridge) | cluster (Temporal server on PostgreSQL, 3 brokers, workers per group, 2 bridges) |',
+    '|---|---|---|',
+    ...rows.map(([what, value]) => `| ${what} | ${value(dev)} | ${value(cluster)} |`),
+    '',
+  ].join('\n');
+}
+
+/** cluster.json and cluster.md, the dev figures (latest.json) beside them when there are some; returns the markdown. */
+export function writeClusterResults(dir: string, results: BenchResults): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cluster.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const devFile = path.join(dir, 'latest.json');
+  const dev = fs.existsSync(devFile) ? (JSON.parse(fs.readFileSync(devFile, 'utf8')) as BenchResults) : undefined;
+  const text = [markdown(results), ...(dev ? [profileComparison(dev, results)] : [])].join('\n');
+  fs.writeFileSync(path.join(dir, 'cluster.md'), text);
+  return text;
 }

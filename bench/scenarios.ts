@@ -186,14 +186,17 @@ export async function bulkhead(ctx: BenchContext, tenants: number) {
 }
 
 /** Valid requests handed over per second: the bridge's own throughput, read from its metrics. */
-export async function bridgeThroughput(ctx: BenchContext, messages: number, metricsUrl: string) {
-  const handedOver = async () => {
+/** Requests handed over per second, summed over every bridge of the group (`metricsUrls`). */
+export async function bridgeThroughput(ctx: BenchContext, messages: number, metricsUrls: string[]) {
+  const handedOverBy = async (metricsUrl: string) => {
     const text = await (await fetch(metricsUrl)).text();
     return text
       .split('\n')
       .filter((line) => line.startsWith('bridge_requests_handed_over_total'))
       .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
   };
+  const handedOver = async () =>
+    (await Promise.all(metricsUrls.map(handedOverBy))).reduce((sum, count) => sum + count, 0);
   const ids = Array.from({ length: messages }, (_, i) => tenantOf(ctx, `unknown${i}`));
   const kafka = await KafkaTraffic.open(ctx.config.KAFKA_BROKERS, []);
   try {

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
@@ -19,6 +17,11 @@ import type { Profile } from '../../scripts/stack/cluster/profile';
 import { kafkaNodeComponent, kafkaNodeDaemon } from '../../scripts/stack/cluster/kafka-cluster';
 import { KAFKA_NODES } from '../../scripts/stack/cluster/kafka-cluster-config';
 import { runningPid } from '../../scripts/stack/daemon';
+import {
+  pauseStackPrograms,
+  singleGroupConfigs,
+  stackWorkerVersionEnv,
+} from '../../scripts/stack/cluster/run-processes';
 import {
   brokerKillEvidence,
   groupPartitions,
@@ -134,9 +137,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     );
   }
   const stack = stackStages(profile).flat();
-  // The cluster's own workers and bridges would take the run's work with their own settings: they rest meanwhile.
-  const stackPrograms = stack.filter((c) => c.name.startsWith('worker-') || c.name.startsWith('bridge-'));
-  if (cluster) await Promise.all(stackPrograms.map((component) => component.stop()));
+  const resumeStackPrograms = cluster ? await pauseStackPrograms(stack) : async () => undefined;
+  const versionEnv = cluster ? stackWorkerVersionEnv(paths) : {};
   const config = loadConfig();
   const access = temporalAccess(config);
   // The local stack's admins' key (made by stack:up above): the fleet's knobs and holds, and seeding the registry.
@@ -152,32 +154,25 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
         'fleet-b': { serviceTypes: secondHalf },
       }
     : { all: { orchestration: true, serviceTypes } };
-  const workerConfigFiles = Object.fromEntries(
-    Object.entries(workerGroups).map(([group, queues]) => {
-      const file = path.join(os.tmpdir(), `tdel-chaos-worker-${run}-${group}.json`);
-      // Short timeouts and patient retries: hangs must turn into retries, 503s must not exhaust an instance.
-      fs.writeFileSync(
-        file,
-        JSON.stringify({
-          orchestration: { holdRecheckSeconds: 2 },
-          defaults: {
-            requestTimeoutSeconds: 4,
-            heartbeatTimeoutSeconds: 8,
-            retry: { maxAttempts: 60, initialIntervalMs: 200, maxIntervalMs: 3_000 },
-          },
-          groups: { [group]: queues },
-          metricsPort: 0,
-        }),
-      );
-      return [group, file];
-    }),
+  // Short timeouts and patient retries: hangs must turn into retries, 503s must not exhaust an instance.
+  const workerConfigFiles = singleGroupConfigs(
+    {
+      orchestration: { holdRecheckSeconds: 2 },
+      defaults: {
+        requestTimeoutSeconds: 4,
+        heartbeatTimeoutSeconds: 8,
+        retry: { maxAttempts: 60, initialIntervalMs: 200, maxIntervalMs: 3_000 },
+      },
+      groups: workerGroups,
+    },
+    `tdel-chaos-worker-${run}`,
   );
   const processes = new ProcessGroup(paths.repoDir, paths.logDir);
   const startWorker = (name: string, group: string) =>
     processes.start(
       name,
       'worker',
-      { WORKER_CONFIG: workerConfigFiles[group], BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000' },
+      { ...versionEnv, WORKER_CONFIG: workerConfigFiles[group], BLAST_RADIUS_MAX_WHOLE_TENANT: '1000000' },
       (log) => log.includes('workers polling'),
     );
   const bridgePorts = cluster ? CLUSTER_BRIDGE_PORTS : [BRIDGE_PORT];
@@ -329,12 +324,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
             // No restart: the other bridge of the group must take the dead one's partitions and their requests.
             bridges = survivors;
             bridgeKill = { at, killed, restarted: processIdentities(survivors[0].child.pid!) };
+            // Asked again while the broker kill below makes some answers fail: only the settled group counts.
+            const assignment = () => groupPartitions(config.KAFKA_BROKERS, `chaos-${run}`).catch(() => []);
             rebalanced = (async () => {
-              let after = await groupPartitions(config.KAFKA_BROKERS, `chaos-${run}`);
+              let after = await assignment();
               const deadline = Date.now() + WAIT_FOR_REBALANCE_MS;
               while (after.length !== 1 && Date.now() < deadline) {
                 await sleep(1_000);
-                after = await groupPartitions(config.KAFKA_BROKERS, `chaos-${run}`);
+                after = await assignment();
               }
               partitionMove = partitionMoveEvidence(before, after);
             })();
@@ -353,7 +350,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
           const at = Date.now();
           await temporal.stop();
           await temporal.start();
-          return `${since(at)}: restart the Temporal server (SQLite keeps its state)`;
+          return `${since(at)}: restart the Temporal server (${cluster ? 'PostgreSQL' : 'SQLite'} keeps its state)`;
         },
       ],
       [
@@ -507,8 +504,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     await Promise.all([client?.connection.close(), kafka?.close(), rows?.close(), processes.stopAll()]);
     await db.end();
     for (const file of Object.values(workerConfigFiles)) fs.rmSync(file, { force: true });
-    // The cluster's own workers and bridges, stopped for the run, run again.
-    if (cluster) for (const component of stackPrograms) await component.start();
+    await resumeStackPrograms();
   }
 }
 

@@ -9,6 +9,7 @@ import {
   nodeProperties,
 } from '../../scripts/stack/cluster/kafka-cluster-config';
 import { bridgePrograms, workerPrograms } from '../../scripts/stack/cluster/orchestrator-programs';
+import { buildIdOf } from '../../scripts/stack/cluster/worker-deployment';
 import { forgetProfile, profileConflict, recordedProfile, recordProfile } from '../../scripts/stack/cluster/profile';
 import { serverDatabase } from '../../scripts/stack/cluster/temporal-server';
 import {
@@ -133,11 +134,29 @@ describe('the three-node Kafka cluster', () => {
 });
 
 describe("the cluster profile's own programs", () => {
-  it('runs one worker per group of the worker config, each on its own metrics port', () => {
-    const workers = workerPrograms(stackPaths(), {});
+  const version = { deploymentName: 'tenant-deletion', buildId: '0123456789ab-dirty' };
+
+  it('runs one worker per group of the worker config, each on its own metrics and health ports', () => {
+    const workers = workerPrograms(stackPaths(), version, {});
     expect(workers.map((worker) => worker.args?.[1])).toEqual(['orchestration', 'fleet', 'slow']);
-    expect(new Set(workers.map((worker) => worker.port)).size).toBe(workers.length);
-    expect(workers.map((worker) => worker.port)).not.toContain(9464);
+    const ports = workers.flatMap((worker) => [worker.port, Number(worker.args![3]), Number(worker.args![5])]);
+    expect(workers.every((worker) => worker.port === Number(worker.args![5]))).toBe(true);
+    expect(new Set(ports).size).toBe(workers.length * 2);
+    expect(ports).not.toContain(9464);
+    expect(ports).not.toContain(9467);
+  });
+
+  it('starts every worker as the same Worker Deployment Version', () => {
+    for (const worker of workerPrograms(stackPaths(), version, {})) {
+      expect(worker.env).toEqual({
+        TEMPORAL_WORKER_DEPLOYMENT_NAME: 'tenant-deletion',
+        TEMPORAL_WORKER_BUILD_ID: '0123456789ab-dirty',
+      });
+    }
+  });
+
+  it("names the build after the checkout's commit", () => {
+    expect(buildIdOf(stackPaths().repoDir)).toMatch(/^[0-9a-f]{12}(-dirty)?$/);
   });
 
   it('runs two bridges on distinct ports, neither the port `npm run bridge` takes by default', () => {
