@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { composeBinary } from '../../scripts/build/docker-compose-binary';
 
 /**
  * The Compose Specification's JSON schema as docker compose validates with it: the one in compose-go, at the
  * version docker compose v2.40.3 builds with, fetched from the Go module proxy into the module cache (no Docker
  * here). And `docker compose` itself when this machine has one: Docker's plugin, or one built into the project's
- * cache (~/.cache/tenant-deletion/bin/docker-compose).
+ * cache by `npx tsx scripts/build/compose-cli.ts`.
  */
 
 const COMPOSE_GO = 'github.com/compose-spec/compose-go/v2@v2.9.1';
@@ -25,7 +25,6 @@ export function composeSchema(): object {
 /** The command that runs `docker compose`, or undefined when this machine has none. */
 export function dockerCompose(): string[] | undefined {
   if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) return ['docker', 'compose'];
-  const cacheDir = process.env.TDEL_CACHE_DIR || path.join(os.homedir(), '.cache', 'tenant-deletion');
-  const built = path.join(cacheDir, 'bin', 'docker-compose');
+  const built = composeBinary();
   return fs.existsSync(built) ? [built] : undefined;
 }
