@@ -11,15 +11,17 @@
 # bundles target Node 20.11, the `engines` floor, so the same dist/ runs on every LTS from 20 on.
 ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+# What npm ci reads: the lockfile and every manifest, the npm workspaces' too, so that it links them.
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# The npm workspaces' manifests, so that npm ci links them (their sources come with the rest below).
 COPY common/contract/package.json common/contract/
 COPY services/kit/package.json services/kit/
 COPY services/fleet/package.json services/fleet/
 COPY services/registry/package.json services/registry/
 COPY client/sdk/package.json client/sdk/
+
+FROM manifests AS build
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
@@ -33,12 +35,7 @@ RUN apt-get update \
 WORKDIR /app
 ENV NODE_ENV=production \
   NODE_OPTIONS=--enable-source-maps
-COPY package.json package-lock.json .npmrc ./
-COPY common/contract/package.json common/contract/
-COPY services/kit/package.json services/kit/
-COPY services/fleet/package.json services/fleet/
-COPY services/registry/package.json services/registry/
-COPY client/sdk/package.json client/sdk/
+COPY --from=manifests /app ./
 # Run-time packages only: the bundles inline the workspaces' sources and load third-party packages from here.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
