@@ -88,7 +88,7 @@ export function workerDeploymentComponent(paths: StackPaths, version: WorkerVers
 
   return {
     name,
-    address: label,
+    address: version.deploymentName,
     logFile,
     async install() {},
     async start() {
