@@ -34,7 +34,7 @@ export function forgetProfile(stateDir: string): void {
 export function profileConflict(active: Profile | undefined, requested: Profile): string | undefined {
   if (active === undefined || active === requested) return undefined;
   return (
-    `the ${active} profile of the stack is up and holds the same ports; ` +
+    `the ${active} profile runs and holds the same ports; ` +
     `run \`npm run stack:down\` first, then \`npm run stack:up${requested === 'dev' ? '' : ` -- --profile ${requested}`}\``
   );
 }
