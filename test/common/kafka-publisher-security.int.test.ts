@@ -10,6 +10,10 @@ import { kafkaPublisher } from '../../common/kafka-client';
 
 jest.setTimeout(120_000);
 
+// kafkajs logs every refused connection attempt: expected here, and the assertions say what matters.
+beforeEach(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
+afterEach(() => jest.restoreAllMocks());
+
 const connect = (env: NodeJS.ProcessEnv) => kafkaPublisher(loadConfig({ ...process.env, ...env }), 'security-test');
 
 describe("the workers' Kafka publisher", () => {
