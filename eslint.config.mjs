@@ -7,7 +7,7 @@ const EXAMPLES = ['./services/fleet', './services/registry'];
 const ORCHESTRATOR = ['./workflows', './activities', './workers', './client', './common', './db'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'coverage/', 'bench/results/', 'dist/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
