@@ -182,7 +182,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
       name,
       'bridge',
       { BRIDGE_GROUP_ID: `chaos-${run}`, BRIDGE_PORT: String(port) },
-      () => httpOk(`http://localhost:${port}/healthz`),
+      // Ready: in its consumer group, not merely alive (/healthz is the liveness alias).
+      () => httpOk(`http://localhost:${port}/readyz`),
     );
     bridgePort.set(bridge, port);
     return bridge;
@@ -372,12 +373,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
           const down = { from: at, to: Date.now() };
           const atRestart = received();
           await kafkaNodeComponent(paths, node).start();
-          const bridgesSurvived = await Promise.all(
-            bridges.map(
-              (bridge) =>
-                bridge.child.exitCode === null && httpOk(`http://localhost:${bridgePort.get(bridge)}/healthz`),
-            ),
-          ).then((answers) => answers.every(Boolean));
+          // The same processes, back in their group (ready) without a restart.
+          const ready = () =>
+            Promise.all(
+              bridges.map(
+                (bridge) =>
+                  bridge.child.exitCode === null && httpOk(`http://localhost:${bridgePort.get(bridge)}/readyz`),
+              ),
+            ).then((answers) => answers.every(Boolean));
+          let bridgesSurvived = await ready();
+          for (const deadline = Date.now() + WAIT_FOR_WORK_MS; !bridgesSurvived && Date.now() < deadline;) {
+            await sleep(1_000);
+            bridgesSurvived = await ready();
+          }
           brokerKill = brokerKillEvidence(nodeName, down, { atKill, atRestart }, bridgesSurvived);
           return `${since(at)}: SIGKILL broker ${nodeName} (localhost:${node.brokerPort}), restart it ${BROKER_DOWN_MS / 1000} s later`;
         },

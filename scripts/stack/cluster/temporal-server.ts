@@ -134,11 +134,11 @@ export function temporalServerComponent(paths: StackPaths, databaseUrl: string):
       if (!namespaces.namespaces.some((ns) => ns.namespaceInfo?.name === NAMESPACE)) {
         cli(['operator', 'namespace', 'create', '--retention', '72h']);
       }
-      const missing = await waitUntil(
+      const usable = await waitUntil(
         async () => (await connection.workflowService.describeNamespace({ namespace: NAMESPACE }), true),
         { timeoutMs: 30_000 },
       );
-      if (!missing) throw new StackError(name, `namespace ${NAMESPACE} was not usable within 30 s`, logFile);
+      if (!usable) throw new StackError(name, `namespace ${NAMESPACE} was not usable within 30 s`, logFile);
       const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: NAMESPACE });
       const absent = Object.entries(SEARCH_ATTRIBUTES).filter(
         ([attribute]) => !(attribute in (customAttributes ?? {})),
