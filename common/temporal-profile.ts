@@ -11,19 +11,27 @@ import { ConfigError } from './config-error';
  * its key together), so that a profile never completes half of what the environment sets.
  */
 
-/** The settings a layer gives whole, each as the variables that carry it. */
-const SETTINGS: readonly (readonly string[])[] = [
-  ['TEMPORAL_ADDRESS'],
-  ['TEMPORAL_NAMESPACE'],
-  ['TEMPORAL_API_KEY', 'TEMPORAL_API_KEY_FILE'],
-  ['TEMPORAL_TLS'],
-  ['TEMPORAL_TLS_SERVER_NAME'],
-  ['TEMPORAL_TLS_CA_FILE', 'TEMPORAL_TLS_SERVER_CA_CERT_DATA'],
-  ['TEMPORAL_TLS_CERT_FILE', 'TEMPORAL_TLS_KEY_FILE', 'TEMPORAL_TLS_CLIENT_CERT_DATA', 'TEMPORAL_TLS_CLIENT_KEY_DATA'],
+/**
+ * The settings a layer gives whole, each as the variables that carry it; `tls`: meaningless once TLS is explicitly
+ * off, so a profile's are dropped with it.
+ */
+const SETTINGS: readonly { variables: readonly string[]; tls?: true }[] = [
+  { variables: ['TEMPORAL_ADDRESS'] },
+  { variables: ['TEMPORAL_NAMESPACE'] },
+  { variables: ['TEMPORAL_API_KEY', 'TEMPORAL_API_KEY_FILE'] },
+  { variables: ['TEMPORAL_TLS'] },
+  { variables: ['TEMPORAL_TLS_SERVER_NAME'], tls: true },
+  { variables: ['TEMPORAL_TLS_CA_FILE', 'TEMPORAL_TLS_SERVER_CA_CERT_DATA'], tls: true },
+  {
+    variables: [
+      'TEMPORAL_TLS_CERT_FILE',
+      'TEMPORAL_TLS_KEY_FILE',
+      'TEMPORAL_TLS_CLIENT_CERT_DATA',
+      'TEMPORAL_TLS_CLIENT_KEY_DATA',
+    ],
+    tls: true,
+  },
 ];
-
-/** Settings that TLS explicitly turned off makes meaningless, so a profile's are dropped with it. */
-const TLS_SETTINGS = new Set(['TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_TLS_CA_FILE', 'TEMPORAL_TLS_CERT_FILE']);
 
 /** envconfig's variable names for the files this project names `*_FILE`; this project's name wins when both are set. */
 export const ENVCONFIG_FILE_ALIASES: Readonly<Record<string, string>> = {
@@ -98,10 +106,9 @@ export function withTemporalProfile(env: Variables): Variables {
   const profile = profileVariables(selectedProfile(env));
   const tlsOff = explicit.TEMPORAL_TLS === 'false';
   const fromProfile: Variables = {};
-  for (const setting of SETTINGS) {
-    if (setting.some((variable) => explicit[variable] !== undefined)) continue;
-    if (tlsOff && TLS_SETTINGS.has(setting[0])) continue;
-    for (const variable of setting) if (profile[variable] !== undefined) fromProfile[variable] = profile[variable];
+  for (const { variables, tls } of SETTINGS) {
+    if (variables.some((variable) => explicit[variable] !== undefined) || (tlsOff && tls)) continue;
+    for (const variable of variables) if (profile[variable] !== undefined) fromProfile[variable] = profile[variable];
   }
   return { ...fromProfile, ...explicit };
 }
