@@ -85,9 +85,12 @@ function selectedProfile(env: Variables): ClientConfigProfile {
         : `TEMPORAL_CONFIG_FILE: ${where} cannot be used: ${message}`,
     ]);
   }
-  if (profile.grpcMeta && Object.keys(profile.grpcMeta).length > 0) {
+  // Headers that would silently not be sent (an auth header a proxy needs): refused rather than ignored.
+  const metaVariables = Object.keys(env).filter((name) => name.startsWith('TEMPORAL_GRPC_META_'));
+  if (metaVariables.length > 0 || (profile.grpcMeta && Object.keys(profile.grpcMeta).length > 0)) {
     throw new ConfigError([
-      `TEMPORAL_PROFILE: the profile's grpc_meta is not supported by the orchestrator; remove it from the profile`,
+      `${metaVariables.join(', ') || "TEMPORAL_PROFILE: the profile's grpc_meta"}: gRPC metadata is not supported ` +
+        'by the orchestrator; remove it',
     ]);
   }
   return profile;

@@ -120,7 +120,7 @@ describe('a Temporal config profile', () => {
     ).toContain('TEMPORAL_TLS is false, but TEMPORAL_API_KEY needs TLS');
   });
 
-  it('names TEMPORAL_CONFIG_FILE or TEMPORAL_PROFILE when they are wrong', () => {
+  it('names TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE or the gRPC metadata variable when they are wrong', () => {
     expect(configError(() => loadConfig({ TEMPORAL_CONFIG_FILE: path.join(dir, 'none.toml') })).message).toContain(
       'TEMPORAL_CONFIG_FILE names',
     );
@@ -133,6 +133,9 @@ describe('a Temporal config profile', () => {
     );
     const meta = write('meta.toml', '[profile.default]\n[profile.default.grpc_meta]\nx-team = "a"\n');
     expect(configError(() => loadConfig({ TEMPORAL_CONFIG_FILE: meta })).message).toContain('grpc_meta');
+    expect(configError(() => loadConfig({ TEMPORAL_GRPC_META_X_TEAM: 'a' })).message).toContain(
+      'TEMPORAL_GRPC_META_X_TEAM: gRPC metadata is not supported',
+    );
   });
 
   it('never echoes an inline private key', () => {
