@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadConfig } from '../common/config';
 import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { loadTokenSigner } from '../common/service-token-keys';
@@ -11,7 +11,7 @@ import { stackPaths } from '../common/stack-paths';
 import { temporalAccess } from '../common/temporal-connection';
 import { skipRequestBacklog } from '../scripts/kafka-backlog';
 import { httpOk, ProcessGroup, type StartedProcess } from '../scripts/process-group';
-import { ProfileSchema, type Profile } from '../scripts/stack/cluster/profile';
+import { parseProfileOption, type Profile } from '../scripts/stack/cluster/profile';
 import { brokerAddresses } from '../scripts/stack/cluster/kafka-cluster-config';
 import { pauseStackPrograms, singleGroupConfigs, stackWorkerVersionEnv } from '../scripts/stack/cluster/run-processes';
 import { stackStages } from '../scripts/stack/stack';
@@ -40,11 +40,7 @@ new Command('bench')
   .option(
     '--profile <profile>',
     'the stack to measure: dev, or cluster (the workers one process per group, two bridges in one group)',
-    (value: string): Profile => {
-      const parsed = ProfileSchema.safeParse(value);
-      if (!parsed.success) throw new InvalidArgumentError('must be dev or cluster');
-      return parsed.data;
-    },
+    parseProfileOption,
     'dev' as Profile,
   )
   .addHelpText(

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { ConfigError } from '../../common/config';
 import { ensureLocalTokenKeys } from '../../common/service-token-keys';
 import { ensureLocalSigningKey } from '../../common/certificates/signing-key';
@@ -10,7 +10,7 @@ import {
   forgetProfile,
   type Profile,
   ProfileConflictError,
-  ProfileSchema,
+  parseProfileOption,
   profileConflict,
   recordedProfile,
   recordProfile,
@@ -39,15 +39,9 @@ async function report(components: Component[]): Promise<boolean> {
   for (const [index, component] of components.entries()) {
     const { healthy, detail } = healths[index];
     const line = `${component.name.padEnd(20)} ${component.address.padEnd(15)} ${healthy ? 'healthy' : 'DOWN   '}  ${detail}`;
-    console.log(healthy ? line : `${line}\n${' '.repeat(27)}log: ${component.logFile}`);
+    console.log(healthy ? line : `${line}\n${' '.repeat(37)}log: ${component.logFile}`);
   }
   return healths.every((health) => health.healthy);
-}
-
-function parseProfile(value: string): Profile {
-  const parsed = ProfileSchema.safeParse(value);
-  if (!parsed.success) throw new InvalidArgumentError('must be dev or cluster');
-  return parsed.data;
 }
 
 /**
@@ -82,7 +76,7 @@ program
   .option(
     '--profile <profile>',
     `${PROFILE_HELP}. Without it: the profile that runs, so that the demo and the tests use either`,
-    parseProfile,
+    parseProfileOption,
   )
   .action(async (options: { withTestTools: boolean; profile?: Profile }) => {
     const active = activeProfile();
@@ -125,7 +119,11 @@ program
     'stop every server of the profile that runs; with --purge also delete their data (workflows, topics, the database)',
   )
   .option('--purge', 'delete the data as well', false)
-  .option('--profile <profile>', `the profile to stop (default: the one that runs). ${PROFILE_HELP}`, parseProfile)
+  .option(
+    '--profile <profile>',
+    `the profile to stop (default: the one that runs). ${PROFILE_HELP}`,
+    parseProfileOption,
+  )
   .action(async (options: { purge: boolean; profile?: Profile }) => {
     const profile = options.profile ?? activeProfile() ?? 'dev';
     // From the last stage back: a server is stopped (and its data purged) while what it stands on still runs.
@@ -144,7 +142,11 @@ program
   .description(
     'print each server of the profile that runs with its address and health; exits 0 only when all are healthy',
   )
-  .option('--profile <profile>', `the profile to report (default: the one that runs). ${PROFILE_HELP}`, parseProfile)
+  .option(
+    '--profile <profile>',
+    `the profile to report (default: the one that runs). ${PROFILE_HELP}`,
+    parseProfileOption,
+  )
   .action(async (options: { profile?: Profile }) => {
     const profile = options.profile ?? activeProfile() ?? 'dev';
     console.log(`profile ${profile}`);

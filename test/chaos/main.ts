@@ -1,5 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { ProfileSchema, type Profile } from '../../scripts/stack/cluster/profile';
+import { Command } from 'commander';
+import { parseProfileOption, type Profile } from '../../scripts/stack/cluster/profile';
 import { brokerAddresses } from '../../scripts/stack/cluster/kafka-cluster-config';
 import { runChaos } from './chaos-run';
 
@@ -12,11 +12,7 @@ const { profile } = new Command('test:chaos')
   .option(
     '--profile <profile>',
     'the stack to run on: dev, or cluster (a worker group, one of two bridges and one of three brokers killed)',
-    (value: string): Profile => {
-      const parsed = ProfileSchema.safeParse(value);
-      if (!parsed.success) throw new InvalidArgumentError('must be dev or cluster');
-      return parsed.data;
-    },
+    parseProfileOption,
     'dev' as Profile,
   )
   .addHelpText('after', '\nExamples:\n  CHAOS_TENANTS=20 npm run test:chaos\n  npm run test:chaos -- --profile cluster')

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 
 /** Which local stack runs: the dev server stack (default) or the production-shaped cluster. */
@@ -45,4 +46,11 @@ export class ProfileConflictError extends Error {
     super(message);
     this.name = 'ProfileConflictError';
   }
+}
+
+/** `--profile <profile>` of stack:up/status/down, test:chaos and bench. */
+export function parseProfileOption(value: string): Profile {
+  const parsed = ProfileSchema.safeParse(value);
+  if (!parsed.success) throw new InvalidArgumentError('must be dev or cluster');
+  return parsed.data;
 }
