@@ -39,14 +39,17 @@ describe('docker-compose.yml', () => {
     expect(validate(compose) ? [] : validate.errors).toEqual([]);
   });
 
-  (dockerCompose() ? it : it.skip)('is accepted by docker compose config', () => {
-    const [command, ...args] = dockerCompose()!;
-    const result = spawnSync(command, [...args, '-f', COMPOSE_FILE, '--profile', 'demo', 'config', '--quiet'], {
-      encoding: 'utf8',
-    });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-  });
+  (dockerCompose() ? it.each : it.skip.each)([[[]], [['--profile', 'demo']]])(
+    'is accepted by docker compose config %j',
+    (profile: string[]) => {
+      const [command, ...args] = dockerCompose()!;
+      const result = spawnSync(command, [...args, '-f', COMPOSE_FILE, ...profile, 'config', '--quiet'], {
+        encoding: 'utf8',
+      });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
 
   it('publishes the local stack ports on the loopback address only', () => {
     const published = services.flatMap(([, service]) => service.ports ?? []);
