@@ -15,6 +15,7 @@ import { backoffMs, sleep } from './backoff';
 import type { BridgeConfig } from './bridge-config';
 import type { BridgeIdentity } from './bridge-identity';
 import type { BridgeMetrics } from './bridge-metrics';
+import { isGroupMembershipLost } from './group-membership';
 import { inKeyOrder } from './key-ordered';
 import { ledgerKey, refuseEnded, refuseStale } from './replay-guard';
 import { authenticate, authorize, sharedLookups, type Authorized } from './request-authorization';
@@ -108,12 +109,16 @@ export async function startBridge({
         return result;
       } catch (error) {
         if (isGrpcServiceError(error) && PERMANENT.has(error.code)) throw error;
+        if (isGroupMembershipLost(error)) throw error;
         if (waitingFor !== what)
           logger.warn({ dependency: what, reason: (error as Error).message }, 'waiting for a dependency');
         waitingFor = what;
         metrics.waiting.set(1);
         await sleep(backoffMs(attempt), stop.signal);
-        await heartbeat().catch(() => undefined);
+        // A heartbeat that finds the group moved on ends the wait: this chunk is no longer this member's to finish.
+        await heartbeat().catch((heartbeatError: unknown) => {
+          if (isGroupMembershipLost(heartbeatError)) throw heartbeatError;
+        });
       }
     }
   }
@@ -277,7 +282,8 @@ export async function startBridge({
           resolveOffset(last);
           await heartbeat();
         } catch (error) {
-          // Shutting down mid-chunk: leave its offsets uncommitted, so that its messages are read again.
+          // Shutting down mid-chunk: leave its offsets uncommitted, so that its messages are read again. A lost
+          // group membership leaves them uncommitted too, and goes up to kafkajs, which rejoins the group.
           if (!(error instanceof Stopping)) throw error;
           pause();
           return;

@@ -106,7 +106,7 @@ program
   .command('token-keys')
   .description(
     "create the three service-token authorities' keys and public JWKS files in the state directory's secrets/ " +
-      '(the orchestrator, readers, admins), starting nothing; existing keys are kept (docker-compose runs it once)',
+      '(the orchestrator, readers, admins), starting nothing; existing keys are kept (docker-compose uses scripts/keys/init.ts instead, which makes every key)',
   )
   .action(async () => {
     await ensureLocalTokenKeys();

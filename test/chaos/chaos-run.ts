@@ -24,6 +24,7 @@ import {
 } from '../../scripts/stack/cluster/run-processes';
 import {
   brokerKillEvidence,
+  groupCoordinator,
   groupPartitions,
   otherGroupEvidence,
   partitionMoveEvidence,
@@ -363,8 +364,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
             await broker.start();
             return `${since(at)}: restart the Kafka broker`;
           }
-          // One of three brokers dies without a controlled shutdown; the other two hold every partition's ISR.
-          const node = KAFKA_NODES[1];
+          // One of three brokers dies without a controlled shutdown; the other two hold every partition's ISR. It is
+          // the bridges' group coordinator, so that the group's offsets and membership move mid-run.
+          const coordinator = await groupCoordinator(config.KAFKA_BROKERS, `chaos-${run}`);
+          const node = KAFKA_NODES.find((candidate) => candidate.id === coordinator);
+          if (!node) throw new Error(`the group coordinator, node ${coordinator}, is not one of the stack's brokers`);
           const nodeName = `kafka-${node.id}`;
           const received = () => traffic.results.length + traffic.lifecycle.length;
           const atKill = received();
@@ -387,7 +391,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
             bridgesSurvived = await ready();
           }
           brokerKill = brokerKillEvidence(nodeName, down, { atKill, atRestart }, bridgesSurvived);
-          return `${since(at)}: SIGKILL broker ${nodeName} (localhost:${node.brokerPort}), restart it ${BROKER_DOWN_MS / 1000} s later`;
+          return `${since(at)}: SIGKILL broker ${nodeName} (localhost:${node.brokerPort}, the bridges' group coordinator), restart it ${BROKER_DOWN_MS / 1000} s later`;
         },
       ],
       [

@@ -104,3 +104,28 @@ export function brokerKillEvidence(
     ok: publishedWhileDown > 0 && bridgesSurvived,
   };
 }
+
+/**
+ * Kafka's group coordinator for a group id: the leader of the `__consumer_offsets` partition the id hashes to
+ * (Java's String.hashCode through Kafka's Utils.abs, which maps Integer.MIN_VALUE to 0, modulo the topic's
+ * partitions: the group coordinator's partitionFor). Killing
+ * that broker is the broker fault that asks most of the bridges: the group's coordinator moves mid-commit.
+ */
+export function offsetsPartitionFor(groupId: string, partitions: number): number {
+  let hash = 0;
+  for (const char of groupId) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return (hash === -0x80000000 ? 0 : Math.abs(hash)) % partitions;
+}
+
+export async function groupCoordinator(brokers: string[], groupId: string): Promise<number> {
+  const admin = new Kafka({ clientId: 'chaos-cluster', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
+    const partitions = topics[0].partitions;
+    const partition = offsetsPartitionFor(groupId, partitions.length);
+    return partitions.find((candidate) => candidate.partitionId === partition)!.leader;
+  } finally {
+    await admin.disconnect();
+  }
+}
