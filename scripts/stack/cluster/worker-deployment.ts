@@ -16,6 +16,7 @@ import { FRONTEND_PORT } from './temporal-server-config';
  */
 export const WORKER_DEPLOYMENT_NAME = 'tenant-deletion';
 const NAMESPACE = 'default';
+const SET_CURRENT_TIMEOUT_MS = 180_000;
 
 export interface WorkerVersion {
   deploymentName: string;
@@ -118,9 +119,16 @@ export function workerDeploymentComponent(paths: StackPaths, version: WorkerVers
           );
           return true;
         },
-        { timeoutMs: 60_000, intervalMs: 2_000 },
+        // The server answers through its own deployment workflows, which on a busy 2-core machine's first start
+        // took over a minute to give the CLI a conflict token (each try then times out after 10 s).
+        { timeoutMs: SET_CURRENT_TIMEOUT_MS, intervalMs: 2_000 },
       );
-      if (!set) throw new StackError(name, `could not make ${label} the current version within 60 s`, logFile);
+      if (!set)
+        throw new StackError(
+          name,
+          `could not make ${label} the current version within ${SET_CURRENT_TIMEOUT_MS / 1000} s`,
+          logFile,
+        );
     },
     health,
     // Forgotten with the workers: the next stack:up names the version after the checkout it starts from.
