@@ -8,7 +8,7 @@ import {
 import type { StackPaths } from '../../common/stack-paths';
 import type { Component, Health } from './component';
 import { runningPid, startDaemon, stopDaemon, tailOf } from './daemon';
-import { isPortOpen, portHolder, waitUntil } from './ports';
+import { isPortOpen, refuseHeldPorts, waitUntil } from './ports';
 import { StackError } from './stack-error';
 
 /**
@@ -55,12 +55,7 @@ export function identityIssuerComponent(paths: StackPaths, env: NodeJS.ProcessEn
       if (runningPid(daemon) !== undefined) return;
       // An issuer serving this very key (one whose pid file was lost) serves the stack as well as a new one would.
       if ((await health()).healthy) return;
-      if (await isPortOpen(IDENTITY_ISSUER_PORT)) {
-        throw new StackError(
-          name,
-          `port ${IDENTITY_ISSUER_PORT} is held by ${portHolder(IDENTITY_ISSUER_PORT)}; stop it and run stack:up again`,
-        );
-      }
+      await refuseHeldPorts(name, [IDENTITY_ISSUER_PORT]);
       // One process (no tsx wrapper), so the pid file names the server that a stop must end.
       startDaemon({
         ...daemon,

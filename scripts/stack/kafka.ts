@@ -5,7 +5,7 @@ import type { Component, Health } from './component';
 import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
 import { ensureTopics, missingTopics } from './kafka-topics';
 import type { StackPaths } from '../../common/stack-paths';
-import { isPortOpen, portHolder, waitUntil } from './ports';
+import { isPortOpen, refuseHeldPorts, waitUntil } from './ports';
 import { StackError } from './stack-error';
 
 export const KAFKA_VERSION = '3.9.1';
@@ -147,11 +147,7 @@ export function kafkaComponent(paths: StackPaths): Component {
     },
     async start() {
       if (runningPid(daemon) === undefined) {
-        for (const port of [BROKER_PORT, CONTROLLER_PORT]) {
-          if (await isPortOpen(port)) {
-            throw new StackError(name, `port ${port} is held by ${portHolder(port)}; stop it and run stack:up again`);
-          }
-        }
+        await refuseHeldPorts(name, [BROKER_PORT, CONTROLLER_PORT]);
         const configFile = configure();
         if (!fs.existsSync(path.join(dataDir, 'data', 'meta.properties'))) {
           const clusterId = randomBytes(16).toString('base64url');

@@ -7,7 +7,7 @@ import { migrate } from '../../db/migrate';
 import type { Component, Health } from './component';
 import { runLogged } from './daemon';
 import type { StackPaths } from '../../common/stack-paths';
-import { isPortOpen, portHolder, waitUntil } from './ports';
+import { refuseHeldPorts, waitUntil } from './ports';
 import { StackError } from './stack-error';
 
 const PORT = 5432;
@@ -133,9 +133,7 @@ export function postgresComponent(paths: StackPaths, databaseUrl: string): Compo
       }
       const hbaChanged = allowLocalTcp(current);
       if (!current.online) {
-        if (await isPortOpen(PORT)) {
-          throw new StackError(name, `port ${PORT} is held by ${portHolder(PORT)}; stop it and run stack:up again`);
-        }
+        await refuseHeldPorts(name, [PORT]);
         ctl(current, 'start');
       } else if (hbaChanged) {
         ctl(current, 'reload');

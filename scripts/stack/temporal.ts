@@ -7,7 +7,7 @@ import type { Component, Health } from './component';
 import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
 import type { StackPaths } from '../../common/stack-paths';
 import { DEFAULT_CODEC_SERVER_PORT } from '../../common/codec-server-port';
-import { isPortOpen, portHolder, waitUntil } from './ports';
+import { isPortOpen, refuseHeldPorts, waitUntil } from './ports';
 import { StackError } from './stack-error';
 import { goCommand, type GoCommand } from './go-toolchain';
 
@@ -103,11 +103,7 @@ export function temporalComponent(paths: StackPaths): Component {
     },
     async start() {
       if (runningPid(daemon) !== undefined) return;
-      for (const port of [FRONTEND_PORT, UI_PORT]) {
-        if (await isPortOpen(port)) {
-          throw new StackError(name, `port ${port} is held by ${portHolder(port)}; stop it and run stack:up again`);
-        }
-      }
+      await refuseHeldPorts(name, [FRONTEND_PORT, UI_PORT]);
       fs.mkdirSync(dataDir, { recursive: true });
       const searchAttributes = Object.entries(SEARCH_ATTRIBUTES).flatMap(([attribute, type]) => [
         '--search-attribute',

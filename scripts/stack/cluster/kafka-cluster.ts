@@ -7,7 +7,7 @@ import type { Component, Health } from '../component';
 import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from '../daemon';
 import { installKafkaJars, kafkaJavaArgs, kafkaLibsDir, log4jProperties } from '../kafka';
 import { ensureTopics, missingTopics, stackKafka, TOPIC_PARTITIONS } from '../kafka-topics';
-import { isPortOpen, portHolder, waitUntil } from '../ports';
+import { isPortOpen, refuseHeldPorts, waitUntil } from '../ports';
 import { StackError } from '../stack-error';
 import {
   brokerAddresses,
@@ -61,11 +61,7 @@ export function kafkaNodeComponent(paths: StackPaths, node: KafkaNode): Componen
     },
     async start() {
       if (runningPid(daemon) !== undefined) return;
-      for (const port of [node.brokerPort, node.controllerPort]) {
-        if (await isPortOpen(port)) {
-          throw new StackError(name, `port ${port} is held by ${portHolder(port)}; stop it and run stack:up again`);
-        }
-      }
+      await refuseHeldPorts(name, [node.brokerPort, node.controllerPort]);
       const logDirs = path.join(dataDir, 'data');
       fs.mkdirSync(dataDir, { recursive: true });
       fs.writeFileSync(configFile, nodeProperties(node, logDirs));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { StackPaths } from '../../../common/stack-paths';
 import type { Component, Health } from '../component';
 import { runningPid, startDaemon, stopDaemon, tailOf } from '../daemon';
-import { isPortOpen, portHolder, waitUntil } from '../ports';
+import { refuseHeldPorts, waitUntil } from '../ports';
 import { StackError } from '../stack-error';
 
 /** One of the orchestrator's own programs run by the cluster profile as a daemon, like a pod of a Deployment. */
@@ -59,9 +59,7 @@ export function nodeProgramComponent(paths: StackPaths, program: NodeProgram): C
     async install() {},
     async start() {
       if (runningPid(daemon) !== undefined) return;
-      if (await isPortOpen(port)) {
-        throw new StackError(name, `port ${port} is held by ${portHolder(port)}; stop it and run stack:up again`);
-      }
+      await refuseHeldPorts(name, [port]);
       const offset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
       // One process (no npm or tsx wrapper), so the pid file names the program that a stop or a chaos kill must end.
       startDaemon({

@@ -7,7 +7,7 @@ import { missingSearchAttributes } from '../../../common/search-attribute-check'
 import type { StackPaths } from '../../../common/stack-paths';
 import type { Component, Health } from '../component';
 import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from '../daemon';
-import { isPortOpen, portHolder, waitUntil } from '../ports';
+import { isPortOpen, refuseHeldPorts, waitUntil } from '../ports';
 import { StackError } from '../stack-error';
 import { temporalBinary } from '../temporal';
 import { binaryPath, installGoBinaries, type GoBinaries } from './go-binaries';
@@ -184,11 +184,7 @@ export function temporalServerComponent(paths: StackPaths, databaseUrl: string):
     },
     async start() {
       if (runningPid(daemon) === undefined) {
-        for (const port of [FRONTEND_PORT, ...Object.values(SERVER_PORTS)]) {
-          if (await isPortOpen(port)) {
-            throw new StackError(name, `port ${port} is held by ${portHolder(port)}; stop it and run stack:up again`);
-          }
-        }
+        await refuseHeldPorts(name, [FRONTEND_PORT, ...Object.values(SERVER_PORTS)]);
         await ensureSchemas();
         writeConfig();
         startDaemon({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { StackPaths } from '../../../common/stack-paths';
 import type { Component, Health } from '../component';
 import { runningPid, startDaemon, stopDaemon, tailOf } from '../daemon';
-import { isPortOpen, portHolder, waitUntil } from '../ports';
+import { isPortOpen, refuseHeldPorts, waitUntil } from '../ports';
 import { StackError } from '../stack-error';
 import { LOCAL_CODEC_ENDPOINT } from '../temporal';
 import { binaryPath, installGoBinaries, type GoBinaries } from './go-binaries';
@@ -69,12 +69,7 @@ export function temporalUiComponent(paths: StackPaths): Component {
     },
     async start() {
       if (runningPid(daemon) === undefined) {
-        if (await isPortOpen(UI_PORT)) {
-          throw new StackError(
-            name,
-            `port ${UI_PORT} is held by ${portHolder(UI_PORT)}; stop it and run stack:up again`,
-          );
-        }
+        await refuseHeldPorts(name, [UI_PORT]);
         fs.mkdirSync(dataDir, { recursive: true });
         fs.writeFileSync(path.join(dataDir, `${ENVIRONMENT}.yaml`), `${JSON.stringify(temporalUiConfig(), null, 2)}\n`);
         startDaemon({
