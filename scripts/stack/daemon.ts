@@ -2,6 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntil } from './ports';
+import { StackError } from './stack-error';
 
 /**
  * Background processes that outlive the command that started them, tracked by a pid file.
@@ -99,4 +101,22 @@ export function runLogged(command: string, args: string[], logFile: string, env?
   if (result.status !== 0) {
     throw new Error(`${command} ${args[0] ?? ''} exited with ${result.status}:\n${tailOf(logFile, 10)}`);
   }
+}
+
+/**
+ * Waits until `check` passes while the daemon starts; one that exits meanwhile fails the start at once, with its
+ * log's last lines, rather than after the whole timeout.
+ */
+export function waitWhileRunning(
+  component: string,
+  daemon: Pick<DaemonSpec, 'pidFile' | 'signature' | 'logFile'>,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
+  return waitUntil(check, {
+    timeoutMs,
+    abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(daemon.logFile)}` : undefined),
+  }).catch((error: Error) => {
+    throw new StackError(component, error.message, daemon.logFile);
+  });
 }

@@ -7,8 +7,8 @@ import {
 } from '../../client/authorization/dev-identity-issuer';
 import type { StackPaths } from '../../common/stack-paths';
 import type { Component, Health } from './component';
-import { runningPid, startDaemon, stopDaemon, tailOf } from './daemon';
-import { isPortOpen, refuseHeldPorts, waitUntil } from './ports';
+import { runningPid, startDaemon, stopDaemon, waitWhileRunning } from './daemon';
+import { isPortOpen, refuseHeldPorts } from './ports';
 import { StackError } from './stack-error';
 
 /**
@@ -64,12 +64,7 @@ export function identityIssuerComponent(paths: StackPaths, env: NodeJS.ProcessEn
         cwd: paths.repoDir,
         env,
       });
-      const ready = await waitUntil(async () => (await health()).healthy, {
-        timeoutMs: 30_000,
-        abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
-      }).catch((error: Error) => {
-        throw new StackError(name, error.message, logFile);
-      });
+      const ready = await waitWhileRunning(name, daemon, async () => (await health()).healthy, 30_000);
       if (!ready) throw new StackError(name, `not healthy within 30 s: ${(await health()).detail}`, logFile);
     },
     health,

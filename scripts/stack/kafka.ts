@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Component, Health } from './component';
-import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
+import { runLogged, runningPid, startDaemon, stopDaemon, waitWhileRunning } from './daemon';
 import { ensureTopics, missingTopics } from './kafka-topics';
 import type { StackPaths } from '../../common/stack-paths';
 import { isPortOpen, refuseHeldPorts, waitUntil } from './ports';
@@ -158,12 +158,7 @@ export function kafkaComponent(paths: StackPaths): Component {
           }
         }
         startDaemon({ ...daemon, command: 'java', args: java('kafka.Kafka', [configFile]) });
-        const up = await waitUntil(() => isPortOpen(BROKER_PORT), {
-          timeoutMs: 60_000,
-          abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
-        }).catch((error: Error) => {
-          throw new StackError(name, error.message, logFile);
-        });
+        const up = await waitWhileRunning(name, daemon, () => isPortOpen(BROKER_PORT), 60_000);
         if (!up) throw new StackError(name, `broker did not listen on ${address} within 60 s`, logFile);
       }
       const created = await waitUntil(async () => (await ensureTopics(brokers), true), { timeoutMs: 30_000 });

@@ -4,10 +4,10 @@ import { Connection } from '@temporalio/client';
 import { missingSearchAttributes } from '../../common/search-attribute-check';
 import { SEARCH_ATTRIBUTES } from '@tenant-deletion/contract';
 import type { Component, Health } from './component';
-import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from './daemon';
+import { runLogged, runningPid, startDaemon, stopDaemon, waitWhileRunning } from './daemon';
 import type { StackPaths } from '../../common/stack-paths';
 import { DEFAULT_CODEC_SERVER_PORT } from '../../common/codec-server-port';
-import { isPortOpen, refuseHeldPorts, waitUntil } from './ports';
+import { isPortOpen, refuseHeldPorts } from './ports';
 import { StackError } from './stack-error';
 import { goCommand, type GoCommand } from './go-toolchain';
 
@@ -139,12 +139,7 @@ export function temporalComponent(paths: StackPaths): Component {
           ...searchAttributes,
         ],
       });
-      const ready = await waitUntil(async () => (await health()).healthy, {
-        timeoutMs: 60_000,
-        abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
-      }).catch((error: Error) => {
-        throw new StackError(name, error.message, logFile);
-      });
+      const ready = await waitWhileRunning(name, daemon, async () => (await health()).healthy, 60_000);
       if (!ready) {
         throw new StackError(
           name,

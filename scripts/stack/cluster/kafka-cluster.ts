@@ -4,7 +4,7 @@ import path from 'node:path';
 import { TOPICS } from '@tenant-deletion/contract';
 import type { StackPaths } from '../../../common/stack-paths';
 import type { Component, Health } from '../component';
-import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from '../daemon';
+import { runLogged, runningPid, startDaemon, stopDaemon, waitWhileRunning } from '../daemon';
 import { installKafkaJars, kafkaJavaArgs, kafkaLibsDir, log4jProperties } from '../kafka';
 import { ensureTopics, missingTopics, stackKafka, TOPIC_PARTITIONS } from '../kafka-topics';
 import { isPortOpen, refuseHeldPorts, waitUntil } from '../ports';
@@ -74,12 +74,7 @@ export function kafkaNodeComponent(paths: StackPaths, node: KafkaNode): Componen
         }
       }
       startDaemon({ ...daemon, command: 'java', args: java('kafka.Kafka', [configFile]) });
-      const up = await waitUntil(() => isPortOpen(node.brokerPort), {
-        timeoutMs: 60_000,
-        abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
-      }).catch((error: Error) => {
-        throw new StackError(name, error.message, logFile);
-      });
+      const up = await waitWhileRunning(name, daemon, () => isPortOpen(node.brokerPort), 60_000);
       if (!up) throw new StackError(name, `broker did not listen on ${address} within 60 s`, logFile);
     },
     async health() {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { StackPaths } from '../../../common/stack-paths';
 import type { Component, Health } from '../component';
-import { runningPid, startDaemon, stopDaemon, tailOf } from '../daemon';
-import { refuseHeldPorts, waitUntil } from '../ports';
+import { runningPid, startDaemon, stopDaemon, waitWhileRunning } from '../daemon';
+import { refuseHeldPorts } from '../ports';
 import { StackError } from '../stack-error';
 
 /** One of the orchestrator's own programs run by the cluster profile as a daemon, like a pod of a Deployment. */
@@ -69,15 +69,12 @@ export function nodeProgramComponent(paths: StackPaths, program: NodeProgram): C
         cwd: paths.repoDir,
         env: { ...process.env, ...program.env },
       });
-      const ready = await waitUntil(
+      const ready = await waitWhileRunning(
+        name,
+        daemon,
         async () => (await health()).healthy && (!program.readyLine || loggedSince(offset).includes(program.readyLine)),
-        {
-          timeoutMs: 90_000,
-          abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
-        },
-      ).catch((error: Error) => {
-        throw new StackError(name, error.message, logFile);
-      });
+        90_000,
+      );
       if (!ready) throw new StackError(name, `not ready within 90 s: ${(await health()).detail}`, logFile);
     },
     health,

@@ -6,7 +6,7 @@ import { SEARCH_ATTRIBUTES } from '@tenant-deletion/contract';
 import { missingSearchAttributes } from '../../../common/search-attribute-check';
 import type { StackPaths } from '../../../common/stack-paths';
 import type { Component, Health } from '../component';
-import { runningPid, runLogged, startDaemon, stopDaemon, tailOf } from '../daemon';
+import { runLogged, runningPid, startDaemon, stopDaemon, waitWhileRunning } from '../daemon';
 import { isPortOpen, refuseHeldPorts, waitUntil } from '../ports';
 import { StackError } from '../stack-error';
 import { temporalBinary } from '../temporal';
@@ -193,7 +193,10 @@ export function temporalServerComponent(paths: StackPaths, databaseUrl: string):
           args: ['--root', '/', '--config', configDir, '--env', ENVIRONMENT, '--allow-no-auth', 'start'],
         });
       }
-      const answering = await waitUntil(
+      const answering = await waitWhileRunning(
+        name,
+        daemon,
+
         async () => {
           const connection = await Connection.connect({ address, connectTimeout: '2s' });
           try {
@@ -203,13 +206,8 @@ export function temporalServerComponent(paths: StackPaths, databaseUrl: string):
             await connection.close();
           }
         },
-        {
-          timeoutMs: 90_000,
-          abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
-        },
-      ).catch((error: Error) => {
-        throw new StackError(name, error.message, logFile);
-      });
+        90_000,
+      );
       if (!answering) throw new StackError(name, `the frontend did not answer on ${address} within 90 s`, logFile);
       await register();
       const ready = await waitUntil(async () => (await health()).healthy, { timeoutMs: 30_000 });

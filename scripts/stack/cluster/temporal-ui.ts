@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { StackPaths } from '../../../common/stack-paths';
 import type { Component, Health } from '../component';
-import { runningPid, startDaemon, stopDaemon, tailOf } from '../daemon';
-import { isPortOpen, refuseHeldPorts, waitUntil } from '../ports';
+import { runningPid, startDaemon, stopDaemon, waitWhileRunning } from '../daemon';
+import { isPortOpen, refuseHeldPorts } from '../ports';
 import { StackError } from '../stack-error';
 import { LOCAL_CODEC_ENDPOINT } from '../temporal';
 import { binaryPath, installGoBinaries, type GoBinaries } from './go-binaries';
@@ -78,12 +78,7 @@ export function temporalUiComponent(paths: StackPaths): Component {
           args: ['--root', dataDir, '--config', '.', '--env', ENVIRONMENT, 'start'],
         });
       }
-      const ready = await waitUntil(async () => (await health()).healthy, {
-        timeoutMs: 30_000,
-        abort: () => (runningPid(daemon) === undefined ? `exited during start:\n${tailOf(logFile)}` : undefined),
-      }).catch((error: Error) => {
-        throw new StackError(name, error.message, logFile);
-      });
+      const ready = await waitWhileRunning(name, daemon, async () => (await health()).healthy, 30_000);
       if (!ready) throw new StackError(name, `not healthy within 30 s: ${(await health()).detail}`, logFile);
     },
     health,
