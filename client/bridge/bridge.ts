@@ -20,7 +20,7 @@ import { inKeyOrder } from './key-ordered';
 import { ledgerKey, refuseEnded, refuseStale } from './replay-guard';
 import { authenticate, authorize, sharedLookups, type Authorized } from './request-authorization';
 import { parseRequest, type Parsed } from './request-messages';
-import { redactTokens } from './token-redaction';
+import { redactTokens } from '../../common/token-redaction';
 
 /**
  * Kafka request messages in, signal-with-start out. Every request is signed: its token is verified before anything

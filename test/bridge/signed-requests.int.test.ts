@@ -11,7 +11,7 @@ import {
 import { ADMIN_TOKEN_ISSUER, mintServiceToken, REGISTRY_AUDIENCE } from '@tenant-deletion/contract/service-token';
 import { progressQuery } from '@tenant-deletion/client';
 import type { RunningBridge } from '../../client/bridge/bridge';
-import { REDACTED } from '../../client/bridge/token-redaction';
+import { REDACTED } from '../../common/token-redaction';
 import { loadTokenSigner } from '../../common/service-token-keys';
 import { latestCertificate } from '../../db/certificates';
 import { requestStates } from '../../db/ledger';

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { REDACTED, redactTokens } from '../../client/bridge/token-redaction';
+import { REDACTED, redactTokens } from '../../common/token-redaction';
 import { fuzzSeed } from '../fuzz-seed';
 
 const { privateKey } = generateKeyPairSync('ed25519');

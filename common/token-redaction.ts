@@ -1,9 +1,9 @@
 /**
- * The DLQ keeps each refused message for whoever investigates it, and many more people and tools read the DLQ than
- * may act as the requester: a token copied there would let any of them replay it until it expires. So every token
- * is taken out of the copy: the `authorization` field's value (whatever it holds), and anything else shaped like a
- * signed JWT, wherever it sits in the text (a misnamed field, a message that is not even JSON). The rest of the
- * text stays byte for byte as it came, so that the record still shows what was wrong with it.
+ * The DLQ keeps each refused message for whoever investigates it, and many more people and tools read the DLQ and
+ * the logs than may act as the requester: a token copied there would let any of them replay it until it expires. So
+ * every token is taken out of the copy: the `authorization` field's value (whatever it holds), and anything else
+ * shaped like a signed JWT, wherever it sits in the text (a misnamed field, a message that is not even JSON). The rest
+ * of the text stays byte for byte as it came, so that the record still shows what was wrong with it.
  */
 
 export const REDACTED = '[REDACTED]';
