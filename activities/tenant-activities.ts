@@ -11,6 +11,7 @@ import {
 } from '../common/worker-config';
 import { recordedRequests, recordOutcome, recordPending, type LedgerEntry } from '../db/ledger';
 import { listInstances } from '../db/service-instances';
+import { deletionMetrics } from '../common/metrics/deletion-metrics';
 import { issueCertificate, registryErasure, type RegistryErasure } from './certificate-issuer';
 import type { FinalizeInput } from './finalize-input';
 import { lifecycleMessage, resultMessage } from './deletion-events';
@@ -148,6 +149,11 @@ export function createTenantActivities({
         }
       }
       await publisher.publish(messages);
+      // Counted once the whole report is out, so that a retried attempt does not count what an earlier one did. A dry
+      // run deletes nothing: its outcomes are no deletion.
+      if (report.requests.some((request) => !request.dryRun)) {
+        for (const instance of report.instances) deletionMetrics().instanceFinished(instance);
+      }
     },
 
     /**
@@ -186,6 +192,8 @@ export function createTenantActivities({
       const messages = [lifecycleMessage({ ...base, type: 'TENANT_EMPTY' }, input.runKey)];
       if (input.deleteTenantRecord) messages.push(lifecycleMessage({ ...base, type: 'TENANT_DELETED' }, input.runKey));
       await publisher.publish(messages);
+      // After the last step, as above: a retry gets the same certificate back and must not count it again.
+      deletionMetrics().certificateIssued();
       return {
         certificateId,
         tenantEmpty: true,

@@ -24,6 +24,7 @@ import {
 import type { ServiceTypeSettings } from '../common/worker-config';
 import type { InstanceActivities } from '../activities/instance-activities';
 import { DELETION_STATUS } from '@tenant-deletion/client/search-attributes';
+import { countInstanceDeletionStarted } from '../common/metrics/workflow-counters';
 import { instanceFinishedSignal, instanceHoldSignal } from './signals';
 
 export interface InstanceDeletionInput {
@@ -59,6 +60,8 @@ interface HeldState {
  * parent's workflow id: the parent run that started it may have continued as new since.
  */
 export async function ServiceInstanceDeletionWorkflow(input: InstanceDeletionInput): Promise<InstanceDeletionOutcome> {
+  // A run continued from a held one goes on with the deletion its first run started.
+  if (!input.carried) countInstanceDeletionStarted(input.serviceType);
   const outcome = await deleteWithHolds(input);
   upsertSearchAttributes([{ key: DELETION_STATUS, value: outcome.status }]);
   setCurrentDetails(`**${outcome.status}**${outcome.failureReason ? `: ${outcome.failureReason}` : ''}`);

@@ -16,6 +16,7 @@ import { launch } from './instance-launcher';
 import { orchestration } from './orchestration-activities';
 import { deliver } from './outbox-delivery';
 import { TENANT_ID } from '@tenant-deletion/client/search-attributes';
+import { countTenantDeletionFinished } from '../common/metrics/workflow-counters';
 import { StatusDisplay } from './status-display';
 import { handleTenantMessages } from './tenant-handlers';
 import { TenantState, type CarriedState } from './tenant-state';
@@ -78,7 +79,10 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
 
       if (done()) {
         await condition(allHandlersFinished);
-        if (done()) return state.result();
+        if (done()) {
+          countTenantDeletionFinished(state.status());
+          return state.result();
+        }
       }
       if (timeForNewRun(loaded)) {
         await Promise.all(starting);
@@ -88,7 +92,10 @@ export async function TenantDeletionWorkflow(input: TenantDeletionInput): Promis
       }
     }
   } catch (error) {
-    if (isCancellation(error)) await CancellationScope.nonCancellable(windDown);
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(windDown);
+      countTenantDeletionFinished(state.status());
+    }
     throw error;
   }
 
