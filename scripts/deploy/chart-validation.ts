@@ -12,6 +12,7 @@ export interface Tools {
   helm: string;
   kubeconform: string;
   schemaDir: string;
+  promtool: string;
 }
 
 /** A values file to render with, or undefined for the chart's defaults. */

@@ -20,6 +20,13 @@ export const KUBECONFORM: GoTool = {
   version: 'v0.8.0',
   go: '1.26.0',
 };
+/** Prometheus' rule checker and unit-test runner; the Go module's v0.316.0 is Prometheus 3.16.0. */
+export const PROMTOOL: GoTool = {
+  name: 'promtool',
+  package: 'github.com/prometheus/prometheus/cmd/promtool',
+  version: 'v0.316.0',
+  go: '1.26.7',
+};
 
 /**
  * The tool's binary in the cache's bin/, built the first time (as scripts/stack/temporal.ts builds the Temporal
