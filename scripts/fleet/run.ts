@@ -3,6 +3,8 @@ import pino from 'pino';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../../common/config';
 import { MissingTokenKeyError } from '../../common/service-token-keys';
+import { startTracing } from '../../common/telemetry/tracing';
+import { traceLogFields } from '@tenant-deletion/contract/trace-log-fields';
 import { FleetPortInUseError, startFleet, textTable, type RunningFleet } from '@tenant-deletion/example-fleet';
 import { REGISTRY } from '@tenant-deletion/example-registry';
 import { fleetTokens } from './fleet-tokens';
@@ -14,7 +16,8 @@ new Command('fleet')
     'Runs the reference fleet in the foreground: the tenant registry and every service instance of ' +
       'services/fleet/topology.ts, each with its own database (created and migrated at start) and port. ' +
       'Ctrl-C or SIGTERM stops them all. Logs are JSON lines on stdout (LOG_LEVEL, default info). ' +
-      'Each instance has fault knobs at /admin/faults for tests and chaos runs, unless KIT_FAULTS_ENABLED=false.',
+      'Each instance has fault knobs at /admin/faults for tests and chaos runs, unless KIT_FAULTS_ENABLED=false. ' +
+      'Traces go to OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP) when it is set, as service tdel-fleet.',
   )
   .addHelpText('after', '\nExample:\n  npm run fleet\n  npm run fleet:seed -- --tenant tenant-12345 --records 500000')
   .showHelpAfterError()
@@ -41,6 +44,8 @@ function fleetTable(fleet: RunningFleet): string {
 const faultsEnabledSchema = z.stringbool().default(true);
 
 async function main(): Promise<void> {
+  // One process, one tracer provider: the instances share the service name and differ by tdel.service_instance_id.
+  const tracing = startTracing('tdel-fleet');
   const config = loadConfig();
   const faultsEnabled = faultsEnabledSchema.safeParse(process.env.KIT_FAULTS_ENABLED || undefined);
   if (!faultsEnabled.success) throw new ConfigError(['KIT_FAULTS_ENABLED: must be true or false']);
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
     databaseUrl: config.DATABASE_URL,
     tokens: await fleetTokens(),
     faultsEnabled: faultsEnabled.data,
-    logger: pino({ name: 'fleet', level: process.env.LOG_LEVEL ?? 'info' }),
+    logger: pino({ name: 'fleet', level: process.env.LOG_LEVEL ?? 'info', mixin: traceLogFields }),
   });
   console.log(`${fleetTable(fleet)}\n\nthe fleet is running; Ctrl-C stops it`);
 
@@ -60,8 +65,9 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`${signal}: stopping the fleet…`);
+    // Spans still buffered are sent before the exit.
     fleet.close().then(
-      () => process.exit(0),
+      () => tracing.shutdown().finally(() => process.exit(0)),
       (error: Error) => {
         console.error(`the fleet did not stop cleanly: ${error.message}`);
         process.exit(1);

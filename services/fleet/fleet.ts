@@ -2,6 +2,7 @@ import pino from 'pino';
 import { type KitOptions, type RunningDeletableService, startDeletableService } from '@tenant-deletion/kit';
 import { FaultInjector, type FaultSettingsInput } from '@tenant-deletion/kit/testing';
 import type { ServiceTokenVerifier, TokenSigner } from '@tenant-deletion/contract/service-token';
+import { traceLogFields } from '@tenant-deletion/contract/trace-log-fields';
 import {
   REGISTRY,
   registryDatabaseUrl,
@@ -104,7 +105,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
   const instances = options.instances ?? FLEET_INSTANCES;
   const host = options.host ?? FLEET_HOST;
   const ephemeral = options.ports === 'ephemeral';
-  const logger = options.logger ?? pino({ name: 'fleet' });
+  const logger = options.logger ?? pino({ name: 'fleet', mixin: traceLogFields });
   const fileRoot = options.fileRoot ?? ((serviceType: string) => fleetFileRoot(serviceType));
 
   const databaseUrls = await mapWithLimit(instances, PREPARE_CONCURRENCY, (instance) =>
@@ -142,6 +143,7 @@ export async function startFleet(options: FleetOptions): Promise<RunningFleet> {
         fileRoot: definition.files?.length ? fileRoot(instance.serviceType) : undefined,
         isSuspended,
         logger: logger.child({ service: instance.serviceType, instance: instance.serviceInstanceId }),
+        serviceInstanceId: instance.serviceInstanceId,
       });
     }),
   );

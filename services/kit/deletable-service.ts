@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+// Before pg: the query instrumentation patches pg as it is next required (./tracing.ts).
+import { requestTracing } from './tracing';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { z } from 'zod';
 import { identifier } from '@tenant-deletion/contract';
+import { traceLogFields } from '@tenant-deletion/contract/trace-log-fields';
 import type { ServiceTokenVerifier } from '@tenant-deletion/contract/service-token';
 import { describeIssues, isDatabaseUnavailable, KitHttpError, sendError } from './api-errors';
 import { requireDeclaredScope, requireServiceToken } from './auth';
@@ -71,7 +74,10 @@ export interface KitOptions {
    * service has neither, so a production service never answers a request with an injected fault.
    */
   faults?: FaultInjector;
+  /** The logger; its lines should carry `mixin: traceLogFields` (the default one does) to name their trace. */
   logger?: pino.Logger;
+  /** `tdel.service_instance_id` on the service's spans, when it knows its inventory entry (README, "Tracing"). */
+  serviceInstanceId?: string;
 }
 
 export interface RunningDeletableService {
@@ -97,12 +103,12 @@ const MAX_CONCURRENT_DELETIONS = 8;
 export async function startDeletableService(options: KitOptions): Promise<RunningDeletableService> {
   const definition = parseDefinition(options.definition);
   const sizes = sizesOf(options);
-  const logger = options.logger ?? pino({ name: definition.serviceType });
+  const logger = options.logger ?? pino({ name: definition.serviceType, mixin: traceLogFields });
   const db = new pg.Pool({ connectionString: options.databaseUrl, max: POOL_SIZE });
   // An idle connection dies when Postgres restarts; the pool replaces it, the process must not crash.
   db.on('error', (error) => logger.warn({ message: error.message }, 'idle database connection lost'));
 
-  let app: ReturnType<typeof createApp> | undefined;
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let coordinator: DeletionCoordinator | undefined;
   try {
     const { plan, files, catalog } = await prepare(db, definition, options.fileRoot, logger);
@@ -125,7 +131,7 @@ export async function startDeletableService(options: KitOptions): Promise<Runnin
       lockWaitMs: LOCK_WAIT_MS,
     });
 
-    app = createApp(logger, options.tokens, definition.serviceType);
+    app = await createApp(logger, options.tokens, definition.serviceType, options.serviceInstanceId);
     const deps = { db, serviceName: definition.serviceType, basePath, counter, coordinator, idempotency };
     await app.register(
       async (api) => {
@@ -208,7 +214,12 @@ function traceIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && identifier.safeParse(header).success ? header : randomUUID();
 }
 
-function createApp(logger: pino.Logger, tokens: ServiceTokenVerifier, serviceType: string) {
+async function createApp(
+  logger: pino.Logger,
+  tokens: ServiceTokenVerifier,
+  serviceType: string,
+  serviceInstanceId: string | undefined,
+) {
   const app = Fastify({
     loggerInstance: logger,
     genReqId: (request) => traceIdOf(request.headers['x-trace-id']),
@@ -219,6 +230,8 @@ function createApp(logger: pino.Logger, tokens: ServiceTokenVerifier, serviceTyp
     // Longer than any valid id, so an over-long id is answered 400 by the identifier rule, not 404 by the router.
     routerOptions: { maxParamLength: 500 },
   });
+  // First, so that its span also covers the requests the token check refuses.
+  await app.register(requestTracing({ serviceType, serviceInstanceId }));
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-trace-id', request.id);

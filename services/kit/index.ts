@@ -19,3 +19,4 @@ export { KitOverDeletionError } from './over-deletion-guard';
 export { KitFileError } from './tenant-files';
 export { ensureDatabase, migrate, type MigrateOptions } from './database-setup';
 export { legalHoldBodySchema } from './legal-holds';
+export { requestTracing, type RequestTracingOptions } from './tracing';

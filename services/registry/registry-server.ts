@@ -4,8 +4,9 @@ import Fastify, { LogController } from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { identifier } from '@tenant-deletion/contract';
+import { traceLogFields } from '@tenant-deletion/contract/trace-log-fields';
 import type { ServiceTokenVerifier } from '@tenant-deletion/contract/service-token';
-import { ensureDatabase, migrate } from '@tenant-deletion/kit';
+import { ensureDatabase, migrate, requestTracing } from '@tenant-deletion/kit';
 import { REGISTRY } from './registry-settings';
 import { isDatabaseUnavailable, sendError } from './api-errors';
 import { memberRoutes } from './member-routes';
@@ -52,7 +53,7 @@ function traceIdOf(header: string | string[] | undefined): string {
 
 export async function startRegistry(options: RegistryOptions): Promise<RunningRegistry> {
   const { databaseUrl, port, host = 'localhost', tokens } = options;
-  const logger = options.logger ?? pino({ name: REGISTRY.serviceType });
+  const logger = options.logger ?? pino({ name: REGISTRY.serviceType, mixin: traceLogFields });
 
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl, { dir: REGISTRY_MIGRATIONS_DIR });
@@ -71,6 +72,8 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     // Longer than any valid id, so an over-long id is answered 400 by the identifier rule, not 404 by the router.
     routerOptions: { maxParamLength: 500 },
   });
+  // A server span per request, the refused ones too; the kit's pg instrumentation traces the queries.
+  await app.register(requestTracing({ serviceType: REGISTRY.serviceType }));
 
   app.addHook('onRoute', requireDeclaredScopes);
   app.addHook('onRequest', async (request, reply) => {
