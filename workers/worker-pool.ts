@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Context as ActivityContext } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
 import type {
   BundleOptions,
@@ -8,8 +9,16 @@ import type {
   WorkflowBundleOption,
 } from '@temporalio/worker';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import {
+  makeWorkflowExporter,
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+} from '@temporalio/interceptors-opentelemetry';
+import { Resource } from '@opentelemetry/resources';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ORCHESTRATION_TASK_QUEUE, servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { settingsFor, type WorkerConfig } from '../common/worker-config';
+import type { Tracing } from '../common/telemetry/tracing';
 import type { InstanceActivities } from '../activities/instance-activities';
 import type { GuardRailActivities } from '../activities/guard-rail-activities';
 import type { TenantActivities } from '../activities/tenant-activities';
@@ -33,6 +42,8 @@ export interface WorkerPoolOptions {
   /** The orchestration queue's activities: inventory, ledger, events, registry and guard rails. */
   tenantActivities: TenantActivities & GuardRailActivities;
   instanceActivities: InstanceActivities;
+  /** Where workflow and activity spans go (common/telemetry/tracing.ts); unset or disabled: nowhere. */
+  tracing?: Tracing;
 }
 
 export class UnknownGroupError extends Error {
@@ -64,6 +75,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
     dataConverter,
     ...shutdownOptions(config),
     ...(options.deployment && { workerDeploymentOptions: options.deployment }),
+    ...tracingOptions(options.tracing),
   };
   const workers: Promise<Worker>[] = [];
   if (queues.orchestration) {
@@ -105,10 +117,38 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   return Promise.all(workers);
 }
 
+/**
+ * The workflow tracing interceptors: they add no command, only a header on what a workflow starts, so that its
+ * activities and children continue its trace. Always in the bundle, which is prebuilt before anyone knows whether the
+ * worker that loads it will trace.
+ */
+export const TRACING_WORKFLOW_INTERCEPTORS = path.join(__dirname, '..', 'workflows', 'tracing-interceptors.ts');
+
+/**
+ * Activity spans (children of the workflow's, through the header) and the sink by which the sandbox hands its
+ * workflow spans to the process's span processor. Without tracing the sink still exists, so that the bundle's
+ * interceptors find it, and drops every span.
+ */
+function tracingOptions(tracing: Tracing | undefined) {
+  const processor = tracing?.enabled && tracing.spanProcessor ? tracing.spanProcessor : new NoopSpanProcessor();
+  return {
+    interceptors: {
+      activity: [
+        (ctx: ActivityContext) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
+    },
+    sinks: { exporter: makeWorkflowExporter(processor, tracing?.resource ?? Resource.empty()) },
+  };
+}
+
 /** The options of the workflow bundle, the same whether `npm run build` prebuilds it or a worker bundles it. */
 export function workflowBundleOptions(failureConverterPath: string | undefined): BundleOptions {
   return {
     workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
+    workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS],
     // Workflow code converts its failures inside the sandbox, so a prebuilt bundle must carry the converter itself.
     failureConverterPath,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
