@@ -13,7 +13,7 @@ export const DRAIN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 export async function runUntilDrained(
   workers: Worker[],
   graceSeconds: number,
-  log: (line: string) => void = console.log,
+  log: (line: string) => void,
 ): Promise<void> {
   let drainStartedAt: number | undefined;
   let graceTimer: NodeJS.Timeout | undefined;

@@ -3,15 +3,19 @@ import { Command } from 'commander';
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
+import type pino from 'pino';
 import { loadSigningKey, MissingSigningKeyError } from '../common/certificates/signing-key';
 import { InvalidKeyError } from '@tenant-deletion/client';
 import { ConfigError, loadConfig } from '../common/config';
 import { kafkaPublisher } from '../common/kafka-client';
+import { programLogger } from '../common/logging/program-logger';
+import { forwardedCoreLogs, temporalRuntimeLogger } from '../common/logging/temporal-runtime-logger';
 import { describeKafkaSecurity } from '../common/kafka-security';
 import { servicePreviewTaskQueue, serviceTaskQueue } from '@tenant-deletion/contract';
 import { missingSearchAttributes } from '../common/search-attribute-check';
 import { loadTokenSigner, MissingTokenKeyError } from '../common/service-token-keys';
 import { TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { startTracing } from '../common/telemetry/tracing';
 import { temporalAccess } from '../common/temporal-connection';
 import { readWorkerConfig, WorkerConfigError } from '../common/worker-config';
 import { createInstanceActivities } from '../activities/instance-activities';
@@ -23,11 +27,14 @@ import { describeDeployment, workerDeploymentOptions } from './worker-deployment
 import { loadWorkerEnvironment, WORKER_HEALTH_PORT_DEFAULT } from './worker-environment';
 import { startWorkerHealth, type WorkerHealthServer } from './worker-health';
 import { createWorkerPool, queuesOf, UnknownGroupError } from './worker-pool';
+import { HISTOGRAM_BUCKETS } from '../common/metrics/deletion-metrics';
+import { startComplianceMetrics } from './compliance-metrics';
 
 /** The health server's port: a default one another worker on the same host holds only turns it off. */
 async function serveHealth(
   requested: number | undefined,
   sources: Parameters<typeof startWorkerHealth>[1],
+  logger: pino.Logger,
 ): Promise<WorkerHealthServer | undefined> {
   const port = requested ?? WORKER_HEALTH_PORT_DEFAULT;
   if (port === 0) return undefined;
@@ -38,12 +45,15 @@ async function serveHealth(
     if (requested !== undefined) {
       throw new ConfigError([`health port ${port} is held by another process: choose another, or 0 to disable`]);
     }
-    console.warn(
-      `worker: health port ${port} is held by another process (another worker?): /livez and /readyz are off; set --health-port or WORKER_HEALTH_PORT`,
+    logger.warn(
+      `health port ${port} is held by another process (another worker?): /livez and /readyz are off; set --health-port or WORKER_HEALTH_PORT`,
     );
     return undefined;
   }
 }
+
+/** Set first thing in the action, so that a LOG_LEVEL it refuses ends as any other configuration error does. */
+let logger: pino.Logger | undefined;
 
 const program = new Command('worker')
   .description(
@@ -69,6 +79,9 @@ const program = new Command('worker')
       '\n\nExamples:\n  npm run worker\n  npm run worker -- --group orchestration fleet\n  npm run worker -- --group slow --metrics-port 9465 --health-port 9468',
   )
   .action(async (options: { config: string; group: string[]; metricsPort?: string; healthPort?: string }) => {
+    const log = programLogger('worker');
+    logger = log;
+    const tracing = startTracing('tdel-worker');
     const config = loadConfig();
     const temporal = temporalAccess(config);
     const workerEnvironment = loadWorkerEnvironment();
@@ -87,19 +100,27 @@ const program = new Command('worker')
     const metricsPort = options.metricsPort === undefined ? workerConfig.metricsPort : Number(options.metricsPort);
     // Signals are runUntilDrained's (drain.ts), not the SDK's: its handler, listening from here on, would swallow a
     // SIGTERM sent during start-up, and the workers would then start and run on.
+    // The SDK's own lines, Core's included, become JSON lines of the same shape as ours (common/logging).
     Runtime.install({
       shutdownSignals: [],
-      ...(metricsPort > 0
-        ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } }
-        : {}),
+      logger: temporalRuntimeLogger('worker'),
+      telemetryOptions: {
+        logging: forwardedCoreLogs(),
+        ...(metricsPort > 0 && {
+          metrics: {
+            prometheus: { bindAddress: `0.0.0.0:${metricsPort}`, histogramBucketOverrides: HISTOGRAM_BUCKETS },
+          },
+        }),
+      },
     });
 
     // Up before anything connects: liveness answers at once, readiness says what start-up waits for.
     const running: { workers?: Worker[]; connection?: NativeConnection } = {};
-    const health = await serveHealth(healthPort, {
-      workers: () => running.workers,
-      connection: () => running.connection,
-    });
+    const health = await serveHealth(
+      healthPort,
+      { workers: () => running.workers, connection: () => running.connection },
+      log,
+    );
 
     const client = await Connection.connect(temporal.connection).catch((error: Error) => {
       throw new Error(
@@ -141,10 +162,22 @@ const program = new Command('worker')
         ...createGuardRailActivities({ db, registry, config }),
       },
       instanceActivities: createInstanceActivities({ db, signer, workerConfig }),
+      tracing,
     });
     running.workers = workers;
-    console.log(
-      `workers polling ${[...(queues.orchestration ? ['tenant-deletion'] : []), ...queues.serviceTypes.flatMap((type) => [serviceTaskQueue(type), servicePreviewTaskQueue(type)])].join(', ')}` +
+    // The orchestration worker also keeps the compliance gauges, on the same metrics port (docs/metrics.md).
+    const compliance =
+      queues.orchestration && metricsPort > 0
+        ? await startComplianceMetrics({ temporal, db, workerConfig })
+        : undefined;
+    const taskQueues = [
+      ...(queues.orchestration ? ['tenant-deletion'] : []),
+      ...queues.serviceTypes.flatMap((type) => [serviceTaskQueue(type), servicePreviewTaskQueue(type)]),
+    ];
+    // Scripts and tests wait for "workers polling" in this line's msg.
+    log.info(
+      { taskQueues },
+      `workers polling ${taskQueues.join(', ')}` +
         (metricsPort > 0 ? `; metrics on :${metricsPort}/metrics` : '') +
         (health ? `; /livez and /readyz on :${health.port}` : '') +
         `; ${describeDeployment(deployment)}` +
@@ -155,8 +188,9 @@ const program = new Command('worker')
         `; ${temporal.description}`,
     );
     // SIGTERM and SIGINT drain every worker: running activities get shutdownGraceSeconds to finish.
-    await runUntilDrained(workers, workerConfig.shutdownGraceSeconds);
-    await Promise.allSettled([connection.close(), publisher.close(), db.end(), health?.close()]);
+    await runUntilDrained(workers, workerConfig.shutdownGraceSeconds, (line) => log.info(line));
+    await compliance?.stop();
+    await Promise.allSettled([connection.close(), publisher.close(), db.end(), health?.close(), tracing.shutdown()]);
   });
 
 program.parseAsync().catch((error: unknown) => {
@@ -168,6 +202,7 @@ program.parseAsync().catch((error: unknown) => {
     MissingSigningKeyError,
     InvalidKeyError,
   ].some((type) => error instanceof type);
-  console.error(`worker: ${(error as Error).message}`);
+  // A LOG_LEVEL pino refused leaves no logger yet: the line that says so still goes out, at the default level.
+  (logger ?? programLogger('worker', {})).fatal(usage ? {} : { err: error }, `worker: ${(error as Error).message}`);
   process.exit(usage ? 2 : 1);
 });

@@ -1,17 +1,8 @@
 import { context, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { traceLogFields } from '@tenant-deletion/contract/trace-log-fields';
+import { registerActiveSpanTracer } from '../active-span-tracer';
 
-// NodeTracerProvider is sdk-trace-base's BasicTracerProvider whose register() installs the
-// AsyncLocalStorageContextManager: the same active-span machinery the programs run with.
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
-
-beforeAll(() => provider.register());
-afterAll(async () => {
-  await provider.shutdown();
-  trace.disable();
-  context.disable();
-});
+const provider = registerActiveSpanTracer();
 
 test('no fields outside a span', () => {
   expect(traceLogFields()).toEqual({});
