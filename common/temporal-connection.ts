@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { DataConverter, Duration } from '@temporalio/common';
 import { describePayloadCodec, loadPayloadCodecConfig } from './codec-keys';
 import { ConfigError, TEMPORAL_TLS_VARIABLES, type Config } from './config';
@@ -186,11 +187,20 @@ export function temporalAccess(config: TemporalConfig, env: NodeJS.ProcessEnv = 
   };
 }
 
-/** A client with the access's codec; `client.connection.close()` ends it. */
+/**
+ * A client with the access's codec; `client.connection.close()` ends it. What it starts or signals continues the
+ * caller's active trace (the bridge's message span, the API's request span) in a header the workflow reads; without
+ * tracing (common/telemetry/tracing.ts) its spans go nowhere and the header is empty.
+ */
 export async function connectTemporalClient(
   access: TemporalAccess,
   options: { connectTimeout?: Duration } = {},
 ): Promise<Client> {
   const connection = await Connection.connect({ ...access.connection, ...options });
-  return new Client({ connection, namespace: access.namespace, dataConverter: access.dataConverter });
+  return new Client({
+    connection,
+    namespace: access.namespace,
+    dataConverter: access.dataConverter,
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+  });
 }

@@ -16,6 +16,7 @@ import type { BridgeConfig } from './bridge-config';
 import type { BridgeIdentity } from './bridge-identity';
 import type { BridgeMetrics } from './bridge-metrics';
 import { isGroupMembershipLost } from './group-membership';
+import { inMessageSpan } from './message-span';
 import { inKeyOrder } from './key-ordered';
 import { ledgerKey, refuseEnded, refuseStale } from './replay-guard';
 import { authenticate, authorize, sharedLookups, type Authorized } from './request-authorization';
@@ -272,7 +273,10 @@ export async function startBridge({
             // One tenant's requests stay in order; a message that is not a request has no order to keep.
             ({ message, parsed }) => (parsed.ok ? `tenant:${parsed.request.tenantId}` : `offset:${message.offset}`),
             handOvers,
-            ({ message, parsed }) => handle(topic, partition, message, parsed, heartbeat),
+            ({ message, parsed }) =>
+              inMessageSpan({ topic, partition, message }, parsed, () =>
+                handle(topic, partition, message, parsed, heartbeat),
+              ),
           );
           await retrying(
             'Kafka (offset commit)',

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import pino from 'pino';
+import { programLogger } from '../../common/logging/program-logger';
 import { ConfigError, loadConfig } from '../../common/config';
 import { describeKafkaSecurity } from '../../common/kafka-security';
 import { notReady, ready } from '../../common/readiness';
+import { startTracing } from '../../common/telemetry/tracing';
 import { temporalAccess } from '../../common/temporal-connection';
 import { startBridge, type RunningBridge } from './bridge';
 import { loadBridgeIdentity } from './bridge-identity';
@@ -36,7 +37,8 @@ TENANT_REGISTRY_URL, in docs/configuration.md):
   KAFKA_SSL                 true for TLS (the workers' producer reads it too)
   KAFKA_SASL_MECHANISM      plain | scram-sha-256 | scram-sha-512, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD
   TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE  Temporal's standard profile file (docs/temporal-connection.md)
-  LOG_LEVEL                 pino level (default info)
+  LOG_LEVEL                 trace|debug|info|warn|error|fatal|silent (default info; docs/logging.md)
+  OTEL_EXPORTER_OTLP_ENDPOINT   export traces there (OTLP/HTTP); unset: none (docs/tracing.md)
 
 Example:
   npm run bridge
@@ -44,11 +46,12 @@ Example:
   )
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .action(async () => {
+    const tracing = startTracing('tdel-bridge');
     const config = loadConfig();
     const temporal = temporalAccess(config);
     const bridgeConfig = loadBridgeConfig();
     const identity = await loadBridgeIdentity(config);
-    const logger = pino({ name: 'bridge', level: process.env.LOG_LEVEL ?? 'info' });
+    const logger = programLogger('bridge');
     const metrics = new BridgeMetrics();
     // The probes answer while Kafka and Temporal are still being reached, so the holder fills in later.
     const started: { bridge?: RunningBridge } = {};
@@ -75,6 +78,7 @@ Example:
       void bridge
         .close()
         .then(() => http.close())
+        .then(() => tracing.shutdown())
         .then(() => process.exit(0));
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
