@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import pino from 'pino';
+import { programLogger } from '../../common/logging/program-logger';
 import { describePayloadCodec, loadPayloadCodecConfig } from '../../common/codec-keys';
 import { ConfigError } from '../../common/config';
 import { AesGcmPayloadCodec } from '../../common/payload-codec';
@@ -37,7 +37,7 @@ Environment:
   PAYLOAD_CODEC_KEYS        keyId:base64key,... (32-byte keys; the first encrypts, all decrypt)
   PAYLOAD_CODEC_KEYS_FILE   a file of such entries, by comma or line (default: the local stack's key file)
   CODEC_SERVER_TOKEN        when set, /encode and /decode need Authorization: Bearer <token> (32+ characters)
-  LOG_LEVEL                 pino level (default info)
+  LOG_LEVEL                 trace|debug|info|warn|error|fatal|silent (default info; docs/logging.md)
 
 Examples:
   npm run codec-server
@@ -59,7 +59,7 @@ Examples:
       ...(options.corsOrigin !== undefined && { CODEC_SERVER_CORS_ORIGINS: options.corsOrigin }),
       ...(options.namespace !== undefined && { CODEC_SERVER_NAMESPACES: options.namespace }),
     });
-    const logger = pino({ name: 'codec-server', level: process.env.LOG_LEVEL ?? 'info' });
+    const logger = programLogger('codec-server');
     const app = buildCodecServer({ codec: new AesGcmPayloadCodec(codecConfig.keys), config, logger });
     await app.listen({ port: config.port, host: config.host });
     logger.info(
