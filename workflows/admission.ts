@@ -62,6 +62,7 @@ export async function checkIncoming(state: TenantState, loaded: LoadedInventory)
       log.warn('ignored a request the ledger already holds', {
         tenantId: state.tenantId,
         requestId: request.requestId,
+        traceId: request.traceId,
       });
       continue;
     }

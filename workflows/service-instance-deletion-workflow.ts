@@ -66,7 +66,11 @@ export async function ServiceInstanceDeletionWorkflow(input: InstanceDeletionInp
   upsertSearchAttributes([{ key: DELETION_STATUS, value: outcome.status }]);
   setCurrentDetails(`**${outcome.status}**${outcome.failureReason ? `: ${outcome.failureReason}` : ''}`);
   await CancellationScope.nonCancellable(() =>
-    tellParent(instanceFinishedSignal, { serviceInstanceId: input.serviceInstanceId, run: input.run, outcome }),
+    tellParent(
+      instanceFinishedSignal,
+      { serviceInstanceId: input.serviceInstanceId, run: input.run, outcome },
+      input.traceId,
+    ),
   );
   return outcome;
 }
@@ -122,11 +126,15 @@ async function deleteWithHolds(input: InstanceDeletionInput): Promise<InstanceDe
         idempotencyKey: input.idempotencyKey,
       });
       if (onHold)
-        await tellParent(instanceHoldSignal, {
-          serviceInstanceId: input.serviceInstanceId,
-          onHold: false,
-          reason: null,
-        });
+        await tellParent(
+          instanceHoldSignal,
+          {
+            serviceInstanceId: input.serviceInstanceId,
+            onHold: false,
+            reason: null,
+          },
+          input.traceId,
+        );
       return outcome('COMPLETED', { deletedCounts: result.deletedCounts, attempts: attempts + result.attempt });
     } catch (error) {
       if (isCancellation(error)) return settleCancelled(activities, target, attempts, outcome);
@@ -147,11 +155,15 @@ async function deleteWithHolds(input: InstanceDeletionInput): Promise<InstanceDe
       show('ON_HOLD', `${failure.message}; next re-check in ${recheckSeconds} s`);
       if (!onHold) {
         onHold = true;
-        await tellParent(instanceHoldSignal, {
-          serviceInstanceId: input.serviceInstanceId,
-          onHold: true,
-          reason: failure.message,
-        });
+        await tellParent(
+          instanceHoldSignal,
+          {
+            serviceInstanceId: input.serviceInstanceId,
+            onHold: true,
+            reason: failure.message,
+          },
+          input.traceId,
+        );
       }
       try {
         await sleep(recheckSeconds * 1_000);
@@ -171,15 +183,22 @@ async function deleteWithHolds(input: InstanceDeletionInput): Promise<InstanceDe
   }
 }
 
-/** The parent's workflow id alone reaches its current run, also after a reset or a continue-as-new. */
-async function tellParent<T>(signal: SignalDefinition<[T]>, payload: T): Promise<void> {
+/**
+ * The parent's workflow id alone reaches its current run, also after a reset or a continue-as-new. `traceId` (the
+ * contract's) goes on the log line: the SDK writes it outside the workflow's span, and the ledger knows the trace id.
+ */
+async function tellParent<T>(signal: SignalDefinition<[T]>, payload: T, traceId: string): Promise<void> {
   const parent = workflowInfo().parent;
   if (!parent) return;
   try {
     await getExternalWorkflowHandle(parent.workflowId).signal(signal, payload);
   } catch (error) {
     // A parent that has ended (terminated by an operator) has no one left to tell.
-    log.warn('could not signal the parent workflow', { parent: parent.workflowId, error: (error as Error).message });
+    log.warn('could not signal the parent workflow', {
+      parent: parent.workflowId,
+      traceId,
+      error: (error as Error).message,
+    });
   }
 }
 
