@@ -5,6 +5,7 @@ import type { ApiDeps } from './api-deps';
 import { ApiError, sendError } from './api-errors';
 import { API_PREFIX } from './api-schemas';
 import { authenticate } from './authentication';
+import { apiRequestTracing } from './request-tracing';
 import { certificateRoutes } from './routes/certificate';
 import { controlRoutes } from './routes/controls';
 import { deletionRequestRoutes } from './routes/deletion-requests';
@@ -29,6 +30,9 @@ export async function buildApiServer(options: ApiServerOptions) {
     routerOptions: { maxParamLength: 500 },
     bodyLimit: 1024 * 1024,
   });
+
+  // First, so that the request's span is open when authentication refuses it.
+  await app.register(apiRequestTracing());
 
   // Every /api route, before its body is even parsed: no token, no work.
   app.addHook('onRequest', async (request) => {

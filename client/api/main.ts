@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import pg from 'pg';
-import pino from 'pino';
+import { programLogger } from '../../common/logging/program-logger';
 import { READER_TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { ConfigError, loadConfig } from '../../common/config';
 import { loadTokenSigner, MissingTokenKeyError } from '../../common/service-token-keys';
+import { startTracing } from '../../common/telemetry/tracing';
 import { connectTemporalClient, temporalAccess } from '../../common/temporal-connection';
 import { loadIdentityConfig } from '../authorization/identity-config';
 import { identityVerifier } from '../authorization/identity-token';
@@ -25,7 +26,8 @@ Environment (besides TEMPORAL_*, PAYLOAD_CODEC_KEYS, DATABASE_URL and TENANT_REG
   AUTH_ISSUER, AUTH_JWKS_URL      the identity issuer (default: the local stack's, http://localhost:8091)
   READER_TOKEN_SIGNING_KEY_FILE   the readers' key, to ask the registry who is a tenant's owner or admin
                                   (default: the local stack's)
-  LOG_LEVEL                       pino level (default info)
+  LOG_LEVEL                       trace|debug|info|warn|error|fatal|silent (default info; docs/logging.md)
+  OTEL_EXPORTER_OTLP_ENDPOINT     export traces there (OTLP/HTTP); unset: none (docs/tracing.md)
 
 Example:
   npm run api
@@ -33,12 +35,13 @@ Example:
   )
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .action(async () => {
+    const tracing = startTracing('tdel-api');
     const config = loadConfig();
     const apiConfig = loadApiConfig();
     const identity = loadIdentityConfig();
     const access = temporalAccess(config);
     const signer = await loadTokenSigner(READER_TOKEN_ISSUER);
-    const logger = pino({ name: 'api', level: process.env.LOG_LEVEL ?? 'info' });
+    const logger = programLogger('api');
     const temporal = await connectTemporalClient(access);
     const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 5 });
     // An idle connection dies when Postgres restarts; the pool replaces it, the process must not crash.
@@ -65,7 +68,7 @@ Example:
       logger.info({ signal }, 'stopping');
       void app
         .close()
-        .then(() => Promise.allSettled([db.end(), temporal.connection.close()]))
+        .then(() => Promise.allSettled([db.end(), temporal.connection.close(), tracing.shutdown()]))
         .then(() => process.exit(0));
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
