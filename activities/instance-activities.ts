@@ -127,6 +127,13 @@ export function createInstanceActivities({ db, signer, workerConfig }: InstanceA
         );
       }
       await setInstanceStatus(db, input.tenantId, input.serviceInstanceId, 'DELETED');
+      // Inside the activity's span: the line carries its trace_id and span_id (docs/logging.md).
+      context.log.info('instance deleted and verified empty', {
+        tenantId: input.tenantId,
+        serviceInstanceId: input.serviceInstanceId,
+        serviceType: input.serviceType,
+        deletedCounts: answer.deletedCounts,
+      });
       return { deletedCounts: answer.deletedCounts, attempt: call.attempt };
     },
 

@@ -19,6 +19,8 @@ export interface WorkerProcess {
   child: ChildProcess;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
+  /** What it printed on stdout alone: its log lines. */
+  stdout(): string;
   /** Its exit code (null when a signal ended it) and the signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -50,14 +52,16 @@ export class WorkerProcesses {
     });
     this.started.push(child);
     let output = '';
+    let stdout = '';
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.on('exit', (code, signal) => resolve({ code, signal })),
     );
     return new Promise((resolve, reject) => {
       const onData = (data: Buffer) => {
         output += data.toString();
-        if (output.includes('workers polling')) resolve({ child, output: () => output, exited });
+        if (output.includes('workers polling')) resolve({ child, output: () => output, stdout: () => stdout, exited });
       };
+      child.stdout!.on('data', (data: Buffer) => (stdout += data.toString()));
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
       void exited.then(({ code }) => reject(new Error(`worker exited with ${code} before polling:\n${output}`)));
