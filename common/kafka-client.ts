@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
 import type { Config } from './config';
 import { kafkaSecurity } from './kafka-security';
+import { kafkaLogCreator } from './logging/kafka-log';
 
 /**
  * kafkajs stays behind this module so that the client library can be swapped without touching the bridge,
@@ -12,7 +13,14 @@ export function kafkaClient(
   clientId: string,
   security: Pick<KafkaConfig, 'ssl' | 'sasl'> = {},
 ): Kafka {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.WARN, retry: { retries: 5 }, ...security });
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(clientId),
+    retry: { retries: 5 },
+    ...security,
+  });
 }
 
 export interface OutgoingMessage {
@@ -22,6 +30,8 @@ export interface OutgoingMessage {
   /** Deterministic per event, so a consumer can drop the duplicates an activity retry produces. */
   eventId: string;
   value: unknown;
+  /** Sent besides `event-id`: the W3C `traceparent` of the span that wrote the event (docs/tracing.md). */
+  headers?: Record<string, string>;
 }
 
 export interface EventPublisher {
@@ -56,7 +66,7 @@ export async function kafkaPublisher(kafka: KafkaSettings, clientId: string): Pr
           messages: list.map((message) => ({
             key: message.key,
             value: JSON.stringify(message.value),
-            headers: { 'event-id': message.eventId },
+            headers: { ...message.headers, 'event-id': message.eventId },
           })),
         })),
       });
