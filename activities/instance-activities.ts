@@ -53,6 +53,7 @@ export function createInstanceActivities({ db, signer, workerConfig }: InstanceA
       serviceType: target.serviceType,
       tenantId: target.tenantId,
       traceId: target.traceId,
+      serviceInstanceId: target.serviceInstanceId,
       attempt: context.info.attempt,
       requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
       signal: context.cancellationSignal,

@@ -5,6 +5,7 @@ import {
   type TokenSigner,
 } from '@tenant-deletion/contract/service-token';
 import { FAILURE_TYPES } from '@tenant-deletion/contract';
+import { inClientSpan } from '@tenant-deletion/contract/service-client';
 import { serviceFailure } from './service-failures';
 
 /** What the registry's DELETE did: the record was deleted (its PII erased or not), or there was none (404). */
@@ -30,7 +31,8 @@ export class RegistryClient {
     const answer = await this.call(
       'registry:suspend',
       'POST',
-      `/tenants/${encodeURIComponent(tenantId)}/suspend`,
+      '/tenants/{tenantId}/suspend',
+      tenantId,
       traceId,
       attempt,
     );
@@ -39,7 +41,7 @@ export class RegistryClient {
 
   async resume(tenantId: string, traceId: string, attempt: number): Promise<void> {
     // Resuming undoes a suspension: the same scope.
-    await this.call('registry:suspend', 'POST', `/tenants/${encodeURIComponent(tenantId)}/resume`, traceId, attempt);
+    await this.call('registry:suspend', 'POST', '/tenants/{tenantId}/resume', tenantId, traceId, attempt);
   }
 
   /**
@@ -47,8 +49,8 @@ export class RegistryClient {
    * was not found, so that no certificate says PII was erased. The registry's own `pii_erased` is believed when given.
    */
   async deleteTenant(tenantId: string, erasePii: boolean, traceId: string, attempt: number): Promise<RegistryDeletion> {
-    const path = `/tenants/${encodeURIComponent(tenantId)}?erasePii=${erasePii}`;
-    const answer = await this.call('registry:erase', 'DELETE', path, traceId, attempt);
+    const route = `/tenants/{tenantId}?erasePii=${erasePii}`;
+    const answer = await this.call('registry:erase', 'DELETE', route, tenantId, traceId, attempt);
     if (answer.status === 404) return { found: false };
     const stated = (answer.body as { pii_erased?: unknown } | null)?.pii_erased;
     return { found: true, piiErased: typeof stated === 'boolean' ? stated : erasePii };
@@ -56,13 +58,7 @@ export class RegistryClient {
 
   /** When the registry created the tenant, or last re-created it (ISO-8601); null when it does not know the tenant. */
   async createdAt(tenantId: string, traceId: string, attempt: number): Promise<string | null> {
-    const answer = await this.call(
-      'registry:read',
-      'GET',
-      `/tenants/${encodeURIComponent(tenantId)}`,
-      traceId,
-      attempt,
-    );
+    const answer = await this.call('registry:read', 'GET', '/tenants/{tenantId}', tenantId, traceId, attempt);
     if (answer.status === 404) return null;
     const stated = (answer.body as { created_at?: unknown } | null)?.created_at;
     if (typeof stated !== 'string' || Number.isNaN(Date.parse(stated))) {
@@ -76,21 +72,42 @@ export class RegistryClient {
     return new Date(stated).toISOString();
   }
 
-  private async call(scope: Scope, method: string, path: string, traceId: string, attempt: number): Promise<Answer> {
+  /** `route` is the path with `{tenantId}` in it: the span names the route, the request fills the tenant in. */
+  private async call(
+    scope: Scope,
+    method: string,
+    route: string,
+    tenantId: string,
+    traceId: string,
+    attempt: number,
+  ): Promise<Answer> {
     const token = await mintServiceToken(this.signer, {
       audience: REGISTRY_AUDIENCE,
       subject: 'orchestrator',
       scopes: [scope],
     });
     const details = { attempt };
+    const path = route.replace('{tenantId}', encodeURIComponent(tenantId));
+    const url = `${this.registryUrl}${path}`;
+    const spanRoute = route.split('?')[0];
     let response: Response;
     let text: string;
     try {
-      response = await fetch(`${this.registryUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'x-trace-id': traceId },
-        signal: AbortSignal.timeout(30_000),
-      });
+      response = await inClientSpan(
+        {
+          method,
+          route: spanRoute,
+          url,
+          attributes: { 'tdel.tenant_id': tenantId, 'tdel.trace_id': traceId },
+          expected: [404],
+        },
+        (traceHeaders) =>
+          fetch(url, {
+            method,
+            headers: { authorization: `Bearer ${token}`, 'x-trace-id': traceId, ...traceHeaders },
+            signal: AbortSignal.timeout(30_000),
+          }),
+      );
       text = await response.text();
     } catch (error) {
       throw serviceFailure(

@@ -1,3 +1,4 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { z } from 'zod';
 import { FAILURE_TYPES, type FailureDetails, type FailureType } from './failures';
 import { deletionBodySchema, previewBodySchema } from './service-http';
@@ -5,8 +6,8 @@ import { mintServiceToken, type Scope, type TokenSigner } from './service-token'
 
 /**
  * One service instance's deletion endpoints, as the contract pins them. Every request carries a fresh
- * token for that service type and that route's scope only (a preview's token cannot delete), the trace id, and
- * (for DELETE) the request id as Idempotency-Key. The orchestrator's activities call services through it, signing
+ * token for that service type and that route's scope only (a preview's token cannot delete), the trace id, the W3C
+ * `traceparent` of its own CLIENT span, and (for DELETE) the request id as Idempotency-Key. The orchestrator's activities call services through it, signing
  * with the workers' key; the caller says what a failure becomes (a Temporal ApplicationFailure there, a
  * ServiceCallError by default).
  */
@@ -43,9 +44,72 @@ export interface ServiceCall {
   serviceType: string;
   tenantId: string;
   traceId: string;
+  /** On the call's span only: the inventory entry the call is for, when the caller knows it. */
+  serviceInstanceId?: string;
   attempt: number;
   requestTimeoutMs: number;
   signal: AbortSignal;
+}
+
+/** The routes as templates: a span names the route, never a tenant's URL (nor a job Location's query string). */
+const ROUTES = {
+  preview: '{base}/tenant/{tenantId}/deletion-preview',
+  delete: '{base}/tenant/{tenantId}',
+  job: '{location}',
+} as const;
+type Route = (typeof ROUTES)[keyof typeof ROUTES];
+
+const tracer = trace.getTracer('tdel-service-client');
+
+export interface ClientSpanRequest {
+  method: string;
+  /** The route's template (`/tenants/{tenantId}`): a span name that tenants do not multiply. */
+  route: string;
+  url: string;
+  /** Identifiers only (`tdel.*`): never a token, a requester or a body. */
+  attributes: Attributes;
+  /** Statuses the caller takes for an answer, not a failure (a registry's 404 for an unknown tenant). */
+  expected?: readonly number[];
+}
+
+/**
+ * One HTTP call to a service or the registry in a CLIENT span: method, route template, host, status and the call's
+ * identifiers. `send` gets the span's W3C `traceparent` to send along, so that the service's own span is its child.
+ */
+export function inClientSpan(
+  request: ClientSpanRequest,
+  send: (traceHeaders: Record<string, string>) => Promise<Response>,
+): Promise<Response> {
+  const { hostname, port, protocol } = new URL(request.url);
+  const attributes: Attributes = {
+    'http.request.method': request.method,
+    'url.template': request.route,
+    'server.address': hostname,
+    'server.port': Number(port) || (protocol === 'https:' ? 443 : 80),
+    ...request.attributes,
+  };
+  return tracer.startActiveSpan(
+    `${request.method} ${request.route}`,
+    { kind: SpanKind.CLIENT, attributes },
+    async (span) => {
+      try {
+        const traceHeaders: Record<string, string> = {};
+        propagation.inject(context.active(), traceHeaders);
+        const response = await send(traceHeaders);
+        span.setAttribute('http.response.status_code', response.status);
+        if (response.status >= 400 && !request.expected?.includes(response.status)) {
+          span.setAttribute('error.type', String(response.status));
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        return response;
+      } catch (error) {
+        failed(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** A job Location the service no longer knows: never created there, expired, or its data gone. */
@@ -61,12 +125,18 @@ export class ServiceClient {
   ) {}
 
   async preview(call: ServiceCall): Promise<{ counts: Record<string, number>; total: number }> {
-    const response = await this.request(call, 'tenant-data:preview', 'GET', `${tenantPath(call)}/deletion-preview`);
+    const response = await this.request(
+      call,
+      'tenant-data:preview',
+      'GET',
+      ROUTES.preview,
+      `${tenantPath(call)}/deletion-preview`,
+    );
     return this.parse(call, response, previewSchema);
   }
 
   async delete(call: ServiceCall, idempotencyKey: string): Promise<DeleteAnswer> {
-    const response = await this.request(call, 'tenant-data:delete', 'DELETE', tenantPath(call), {
+    const response = await this.request(call, 'tenant-data:delete', 'DELETE', ROUTES.delete, tenantPath(call), {
       'Idempotency-Key': idempotencyKey,
     });
     return this.deleteAnswer(call, response);
@@ -74,7 +144,8 @@ export class ServiceClient {
 
   /** Follows a 202's Location: 202 while the service still deletes, 200 with the counts when done. */
   async poll(call: ServiceCall, location: string): Promise<DeleteAnswer> {
-    const response = await this.request(call, 'tenant-data:delete', 'GET', new URL(location, call.baseUrl).toString());
+    const url = new URL(location, call.baseUrl).toString();
+    const response = await this.request(call, 'tenant-data:delete', 'GET', ROUTES.job, url);
     // A poll's 202 means "still running" and may not repeat the Location: keep polling the same one.
     return this.deleteAnswer(call, response, location);
   }
@@ -85,7 +156,7 @@ export class ServiceClient {
    */
   async resume(call: ServiceCall, location: string): Promise<DeleteAnswer | undefined> {
     const url = new URL(location, call.baseUrl).toString();
-    const response = await this.request(call, 'tenant-data:delete', 'GET', url, {}, JOB_GONE);
+    const response = await this.request(call, 'tenant-data:delete', 'GET', ROUTES.job, url, {}, JOB_GONE);
     if (JOB_GONE.includes(response.status)) {
       await response.body?.cancel();
       return undefined;
@@ -111,13 +182,34 @@ export class ServiceClient {
 
   private async request(
     call: ServiceCall,
-    /** A deletion job's poll is part of the deletion: it needs the delete scope, as the DELETE did. */
     scope: Scope,
     method: string,
+    route: Route,
     url: string,
     headers: Record<string, string> = {},
     /** Error statuses handed back to the caller instead of thrown. */
     expected: readonly number[] = [],
+  ): Promise<Response> {
+    const identifiers = {
+      'tdel.service_type': call.serviceType,
+      'tdel.tenant_id': call.tenantId,
+      'tdel.trace_id': call.traceId,
+      ...(call.serviceInstanceId !== undefined && { 'tdel.service_instance_id': call.serviceInstanceId }),
+    };
+    const response = await inClientSpan({ method, route, url, attributes: identifiers, expected }, (traced) =>
+      this.send(call, scope, method, url, { ...headers, ...traced }),
+    );
+    if (response.ok || expected.includes(response.status)) return response;
+    throw await this.failureFor(call, method, response);
+  }
+
+  private async send(
+    call: ServiceCall,
+    /** A deletion job's poll is part of the deletion: it needs the delete scope, as the DELETE did. */
+    scope: Scope,
+    method: string,
+    url: string,
+    headers: Record<string, string>,
   ): Promise<Response> {
     const token = await mintServiceToken(this.signer, {
       audience: call.serviceType,
@@ -154,8 +246,7 @@ export class ServiceClient {
         details,
       );
     }
-    if (response.ok || expected.includes(response.status)) return response;
-    throw await this.failureFor(call, method, response);
+    return response;
   }
 
   private async failureFor(call: ServiceCall, method: string, response: Response) {
@@ -189,6 +280,13 @@ export class ServiceClient {
     }
     return parsed.data;
   }
+}
+
+/** The failure's type (the contract's, or the error's name), never its message: a service's reason can quote anything. */
+function failed(span: Span, error: unknown): void {
+  const type = (error as { type?: unknown } | undefined)?.type;
+  span.setAttribute('error.type', typeof type === 'string' ? type : ((error as Error | undefined)?.name ?? 'Error'));
+  span.setStatus({ code: SpanStatusCode.ERROR });
 }
 
 function tenantPath(call: ServiceCall): string {
