@@ -80,6 +80,8 @@ Examples:
   })
   .parseAsync()
   .catch((error: unknown) => {
-    console.error(`codec-server: ${(error as Error).message}`);
-    process.exit(error instanceof ConfigError ? 2 : 1);
+    const usage = error instanceof ConfigError;
+    // At the default level: a LOG_LEVEL the logger refused is one of the errors this line reports.
+    programLogger('codec-server', {}).fatal(usage ? {} : { err: error }, `codec-server: ${(error as Error).message}`);
+    process.exit(usage ? 2 : 1);
   });
