@@ -134,6 +134,11 @@ test('one deletion later, the scrape holds every worker metric the dashboards an
         '              severity: critical',
         `              task_queue: service-${kind}.${UNSERVED}`,
         `              kind: ${kind}`,
+        '            exp_annotations:',
+        `              summary: 'No worker polls service-${kind}.${UNSERVED}'`,
+        `              description: 'Temporal has seen no poller on the ${kind} task queue service-${kind}.${UNSERVED} ` +
+          "for 5 minutes: its tasks wait, and deletions of that service type do not progress.'",
+        '              runbook_url: docs/runbook.md#tdelnoworkerpolling',
       ]),
       '      - eval_time: 15m',
       '        alertname: TdelMetricsAbsent',
