@@ -4,6 +4,7 @@ import pg from 'pg';
 import { TOPICS, type TenantDeletionResult } from '@tenant-deletion/contract';
 import { ADMIN_TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { kafkaClient } from '../../common/kafka-client';
+import { latestCertificate } from '../../db/certificates';
 import { inventoryWriter } from '../../db/inventory-writer';
 import { skipRequestBacklog } from '../../scripts/kafka-backlog';
 import type { RunningFleet } from '../../services/fleet/fleet';
@@ -31,6 +32,7 @@ const run = randomUUID().slice(0, 8);
 const tenant = uniqueTenant('trace');
 const traceId = `tr-otel-${run}`;
 const groupId = `bridge-trace-${run}`;
+const REASON = `contract ended ${run}`;
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
 /** The fleet as `npm run fleet` runs it: the topology's ports and databases. */
 const fleet: RunningFleet = {
@@ -149,8 +151,11 @@ describe('one whole-tenant deletion from Kafka is one trace', () => {
       registry: { url: fleet.registryUrl, signer: (await stackTokens()).signers[ADMIN_TOKEN_ISSUER] },
     });
     const pii = await seededPii();
-    const requests = await RequestMessages.signedAs();
-    const message = requests.wholeTenant(tenant, traceId);
+    const signed = (await RequestMessages.signedAs()).wholeTenant(tenant, traceId);
+    // With a reason, which the workflow keeps for the audit trail and no span may carry.
+    const envelope = JSON.parse(signed.value) as { authorization: string; payload: Record<string, unknown> };
+    envelope.payload.reason = REASON;
+    const message = { ...signed, value: JSON.stringify(envelope) };
     await producer!.send({ topic: TOPICS.tenantDeletionRequest, messages: [message] });
 
     // The workflow records the requests in the ledger once the bridge has handed the message over.
@@ -158,6 +163,9 @@ describe('one whole-tenant deletion from Kafka is one trace', () => {
     const handle = temporal!.client.workflow.getHandle(`tenant-deletion:${tenant}`);
     const result: TenantDeletionResult = await handle.result();
     expect(result.status).toBe('COMPLETED');
+    // The reason reached the certificate, so its absence from the spans below means something.
+    const certified = await latestCertificate(db, tenant);
+    expect(certified?.certificate.body.requests.map((request) => request.reason)).toEqual([REASON]);
     expect(result.instances.map((instance) => instance.status)).toEqual(FLEET_INSTANCES.map(() => 'COMPLETED'));
 
     // Spans leave each program in batches: wait for the last ones (the parent's own span ends last) and a quiet spell.
@@ -256,8 +264,7 @@ describe('one whole-tenant deletion from Kafka is one trace', () => {
     expect(await ledgerTraceIds()).toEqual([traceId]);
 
     // Nothing of the requester, the token or the tenant's data, in any attribute of any span received.
-    const token = JSON.parse(message.value).authorization as string;
-    const forbidden = [token, 'eyJ', TEST_REQUESTER.subject, 'admin-1', ...pii];
+    const forbidden = [envelope.authorization, 'eyJ', TEST_REQUESTER.subject, 'admin-1', REASON, ...pii];
     const leaks = receiver.spans().flatMap((span) =>
       Object.entries(span.attributes).flatMap(([key, value]) => {
         const text = String(value);
