@@ -25,7 +25,7 @@ import { freePort, startProgram, type ProgramProcess } from './program-process';
  * consumer span through the workflows and activities to every service instance's DELETE and the registry's calls.
  * Everything runs as the real programs (`npm run fleet`, `npm run bridge`, `npm run worker`) on the real local stack,
  * exporting OTLP/HTTP to a receiver in the test. Tests run one file at a time: this file's worker is the only one
- * polling the contract's queues.
+ * polling the contract's queues. The fleet is `npm run fleet` itself, on the topology's ports: none may run already.
  */
 
 const run = randomUUID().slice(0, 8);
