@@ -3,7 +3,6 @@ import type { Logger, MetricMeter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Runtime } from '@temporalio/worker';
 import type pg from 'pg';
-import { z } from 'zod';
 import {
   ORCHESTRATION_TASK_QUEUE,
   servicePreviewTaskQueue,
@@ -11,7 +10,6 @@ import {
   WORKFLOW_TYPES,
 } from '@tenant-deletion/contract';
 import { DELETION_DUE_AT, DELETION_STATUS, GDPR_MODE, SERVICE_TYPE } from '@tenant-deletion/client/search-attributes';
-import { parseEnvironment } from '../common/config';
 import { connectTemporalClient, type TemporalAccess } from '../common/temporal-connection';
 import type { WorkerConfig } from '../common/worker-config';
 import { METRIC } from '../common/metrics/metric-names';
@@ -23,14 +21,6 @@ import { queuesOf } from './worker-pool';
  * deadlines and the pollers of every queue, refreshed from Temporal's visibility and the ledger on an interval. A
  * refresh that fails is counted and logged; the gauges keep their last values until one succeeds.
  */
-
-export const complianceMetricsEnvironmentSchema = z.object({
-  COMPLIANCE_METRICS_INTERVAL_SECONDS: z.coerce
-    .number({ error: 'must be a number of seconds' })
-    .positive('must be a number of seconds above 0')
-    .default(30)
-    .describe('How often the orchestration worker refreshes its compliance gauges (docs/metrics.md).'),
-});
 
 const OPEN_INSTANCE_STATUSES = ['PENDING', 'IN_PROGRESS', 'ON_HOLD'] as const;
 const RUNNING = `ExecutionStatus = 'Running'`;
@@ -247,18 +237,16 @@ export function configuredServiceTypes(config: WorkerConfig): string[] {
 
 /**
  * On the runtime's meter (the worker's metrics port) and logger, over a client of its own: refreshes at once, then
- * every COMPLIANCE_METRICS_INTERVAL_SECONDS; stop() waits for a refresh under way and closes the client.
+ * every intervalSeconds; stop() waits for a refresh under way and closes the client.
  */
 export async function startComplianceMetrics(options: {
   temporal: TemporalAccess;
   db: pg.Pool;
   workerConfig: WorkerConfig;
-  env?: NodeJS.ProcessEnv;
+  /** COMPLIANCE_METRICS_INTERVAL_SECONDS (workers/worker-environment.ts). */
+  intervalSeconds: number;
 }): Promise<RunningComplianceMetrics> {
-  const { COMPLIANCE_METRICS_INTERVAL_SECONDS: intervalSeconds } = parseEnvironment(
-    complianceMetricsEnvironmentSchema,
-    options.env ?? process.env,
-  );
+  const { intervalSeconds } = options;
   const client = await connectTemporalClient(options.temporal);
   const metrics = new ComplianceMetrics({
     client,

@@ -168,7 +168,12 @@ const program = new Command('worker')
     // The orchestration worker also keeps the compliance gauges, on the same metrics port (docs/metrics.md).
     const compliance =
       queues.orchestration && metricsPort > 0
-        ? await startComplianceMetrics({ temporal, db, workerConfig })
+        ? await startComplianceMetrics({
+            temporal,
+            db,
+            workerConfig,
+            intervalSeconds: workerEnvironment.COMPLIANCE_METRICS_INTERVAL_SECONDS,
+          })
         : undefined;
     const taskQueues = [
       ...(queues.orchestration ? ['tenant-deletion'] : []),

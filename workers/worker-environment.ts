@@ -3,7 +3,8 @@ import { parseEnvironment } from '../common/config';
 
 /**
  * The worker process's own variables, beside those every program reads (common/config.ts) and the worker config
- * file (common/worker-config.ts): its health endpoints and its Worker Deployment Version.
+ * file (common/worker-config.ts): its health endpoints, its Worker Deployment Version and how often the orchestration
+ * worker's compliance gauges are refreshed.
  */
 
 /** Temporal names a version `<deployment>.<buildId>`, so a deployment name holds no dot. */
@@ -39,6 +40,14 @@ export const workerEnvironmentSchema = z
       .optional()
       .describe(
         "Worker Versioning: this build's id within the deployment (the image tag or commit); a new one per release.",
+      ),
+    COMPLIANCE_METRICS_INTERVAL_SECONDS: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .positive('must be a number of seconds above 0')
+      .default(30)
+      .describe(
+        'How often a worker running the orchestration group refreshes its compliance gauges from Temporal and the ' +
+          'ledger ([metrics.md](metrics.md)).',
       ),
   })
   .superRefine((env, ctx) => {
