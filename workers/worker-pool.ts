@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
+import type { WorkflowInfo } from '@temporalio/workflow';
 import type {
   BundleOptions,
   NativeConnection,
@@ -130,7 +131,6 @@ export const TRACING_WORKFLOW_INTERCEPTORS = path.join(__dirname, '..', 'workflo
  * interceptors find it, and drops every span.
  */
 function tracingOptions(tracing: Tracing | undefined) {
-  const processor = tracing?.enabled && tracing.spanProcessor ? tracing.spanProcessor : new NoopSpanProcessor();
   return {
     interceptors: {
       activity: [
@@ -140,7 +140,38 @@ function tracingOptions(tracing: Tracing | undefined) {
         }),
       ],
     },
-    sinks: { exporter: makeWorkflowExporter(processor, tracing?.resource ?? Resource.empty()) },
+    sinks: { exporter: workflowSpanSink(tracing) },
+  };
+}
+
+/** Where the sandbox's workflow spans leave it: the process's span processor, or nowhere. */
+export function workflowSpanSink(tracing: Tracing | undefined) {
+  const processor = tracing?.enabled && tracing.spanProcessor ? tracing.spanProcessor : new NoopSpanProcessor();
+  return identifiersOnly(makeWorkflowExporter(processor, tracing?.resource ?? Resource.empty()));
+}
+
+type WorkflowExporterSink = ReturnType<typeof makeWorkflowExporter>;
+
+/**
+ * The SDK's sink copies the whole WorkflowInfo onto every workflow span as attributes: its memo, search attributes,
+ * last failure's text and more. Only the run's identifiers go on: a span must say no more than docs/tracing.md lists.
+ */
+function identifiersOnly(sink: WorkflowExporterSink): WorkflowExporterSink {
+  return {
+    export: {
+      ...sink.export,
+      fn: (info, spans) =>
+        sink.export.fn(
+          {
+            workflowId: info.workflowId,
+            runId: info.runId,
+            workflowType: info.workflowType,
+            taskQueue: info.taskQueue,
+            namespace: info.namespace,
+          } as WorkflowInfo,
+          spans,
+        ),
+    },
   };
 }
 
