@@ -3,10 +3,21 @@ import { loadWorkerEnvironment } from '../../workers/worker-environment';
 import { configError } from '../config-error';
 
 describe("the worker's environment", () => {
-  it('is unversioned, with the default health port, when nothing is set', () => {
+  it('is unversioned, with the default health port and a 30 s compliance refresh, when nothing is set', () => {
     const env = loadWorkerEnvironment({});
-    expect(env).toEqual({});
+    expect(env).toEqual({ COMPLIANCE_METRICS_INTERVAL_SECONDS: 30 });
     expect(workerDeploymentOptions(env)).toBeUndefined();
+  });
+
+  it('takes a compliance refresh interval in seconds and refuses one that is not above 0', () => {
+    expect(
+      loadWorkerEnvironment({ COMPLIANCE_METRICS_INTERVAL_SECONDS: '1.5' }).COMPLIANCE_METRICS_INTERVAL_SECONDS,
+    ).toBe(1.5);
+    for (const value of ['0', 'soon']) {
+      expect(
+        configError(() => loadWorkerEnvironment({ COMPLIANCE_METRICS_INTERVAL_SECONDS: value })).message,
+      ).toContain('COMPLIANCE_METRICS_INTERVAL_SECONDS');
+    }
   });
 
   it('versions every Worker as the deployment and build, auto-upgrading by default', () => {
