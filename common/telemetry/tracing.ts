@@ -26,6 +26,16 @@ export interface Tracing {
   resource?: Resource;
 }
 
+/** The standard OTel variables startTracing reads (the OTLP exporter reads its own OTEL_EXPORTER_OTLP_* beside). */
+export const TRACING_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_SERVICE_NAME',
+  'OTEL_RESOURCE_ATTRIBUTES',
+  'OTEL_SDK_DISABLED',
+  'OTEL_TRACES_EXPORTER',
+] as const;
+
 const DISABLED: Tracing = { enabled: false, shutdown: async () => {} };
 
 /** The traces endpoint as the OTel spec builds it: the signal's own variable verbatim, else the base + /v1/traces. */

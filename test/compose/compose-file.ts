@@ -10,6 +10,7 @@ import { SIGNING_KEY_VARIABLE } from '../../common/certificates/signing-key';
 import { codecEnvSchema } from '../../common/codec-keys';
 import { configSchema } from '../../common/config';
 import { workerEnvironmentSchema } from '../../workers/worker-environment';
+import { TRACING_VARIABLES } from '../../common/telemetry/tracing';
 
 /** docker-compose.yml as docker compose reads it (`<<:` merges applied), and what its services run. */
 
@@ -56,9 +57,15 @@ export const PROGRAM_SCHEMAS: Record<string, z.ZodType[]> = {
   'dist/scripts/fleet/seed-cli.js': [configSchema],
 };
 
-/** Variables a program reads outside its schemas: the certificate key's path (common/certificates/signing-key.ts). */
+/**
+ * Variables a program reads outside its schemas: the certificate key's path (common/certificates/signing-key.ts) and,
+ * in the programs that trace, OpenTelemetry's (common/telemetry/tracing.ts).
+ */
 export const PROGRAM_VARIABLES: Record<string, string[]> = {
-  'dist/workers/main.js': [SIGNING_KEY_VARIABLE],
+  'dist/workers/main.js': [SIGNING_KEY_VARIABLE, ...TRACING_VARIABLES],
+  'dist/client/bridge/main.js': [...TRACING_VARIABLES],
+  'dist/client/api/main.js': [...TRACING_VARIABLES],
+  'dist/scripts/fleet/run.js': [...TRACING_VARIABLES],
 };
 
 /** Every variable a program reads. */
