@@ -69,7 +69,8 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
   const { connection, namespace, dataConverter, config } = options;
   const queues = queuesOf(config, options.groups);
   // One bundle for every worker of the process: bundling is the slow part of a worker's start.
-  const workflowBundle = await workflowBundleFor(dataConverter);
+  const traced = options.tracing?.enabled ?? false;
+  const workflowBundle = await workflowBundleFor(dataConverter, traced);
   const common = {
     connection,
     namespace,
@@ -120,8 +121,10 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
 
 /**
  * The workflow tracing interceptors: they add no command, only a header on what a workflow starts, so that its
- * activities and children continue its trace. Always in the bundle, which is prebuilt before anyone knows whether the
- * worker that loads it will trace.
+ * activities and children continue its trace. Only in the bundle of a worker that traces: in the sandbox they make a
+ * span of every signal, query, activity and child whether or not anyone receives it, which cost a busy untraced
+ * worker enough to time its queries out (test/bridge/bridge-kill.int.test.ts) and a 5,000-instance tenant a quarter
+ * more time.
  */
 export const TRACING_WORKFLOW_INTERCEPTORS = path.join(__dirname, '..', 'workflows', 'tracing-interceptors.ts');
 
@@ -176,10 +179,10 @@ function identifiersOnly(sink: WorkflowExporterSink): WorkflowExporterSink {
 }
 
 /** The options of the workflow bundle, the same whether `npm run build` prebuilds it or a worker bundles it. */
-export function workflowBundleOptions(failureConverterPath: string | undefined): BundleOptions {
+export function workflowBundleOptions(failureConverterPath: string | undefined, traced: boolean): BundleOptions {
   return {
     workflowsPath: path.join(__dirname, '..', 'workflows', 'index.ts'),
-    workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS],
+    workflowInterceptorModules: traced ? [TRACING_WORKFLOW_INTERCEPTORS] : [],
     // Workflow code converts its failures inside the sandbox, so a prebuilt bundle must carry the converter itself.
     failureConverterPath,
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
@@ -188,17 +191,18 @@ export function workflowBundleOptions(failureConverterPath: string | undefined):
 
 /**
  * Where `npm run build` writes a prebuilt bundle: beside the compiled worker (dist/workers/). The only failure
- * converter there is is the payload codec's, so the bundle is chosen by whether the codec is on.
+ * converter there is is the payload codec's, so the bundle is chosen by whether the codec is on, and by whether the
+ * worker traces.
  */
-export function prebuiltBundleFile(dir: string, failureConverterPath: string | undefined): string {
-  return path.join(dir, failureConverterPath ? 'workflow-bundle.js' : 'workflow-bundle.codec-off.js');
+export function prebuiltBundleFile(dir: string, failureConverterPath: string | undefined, traced: boolean): string {
+  return path.join(dir, `workflow-bundle${failureConverterPath ? '' : '.codec-off'}${traced ? '.traced' : ''}.js`);
 }
 
 /** The prebuilt bundle when running from dist/, else one bundled from the sources (tsx, development). */
-async function workflowBundleFor(dataConverter: DataConverter): Promise<WorkflowBundleOption> {
-  const prebuilt = prebuiltBundleFile(__dirname, dataConverter.failureConverterPath);
+async function workflowBundleFor(dataConverter: DataConverter, traced: boolean): Promise<WorkflowBundleOption> {
+  const prebuilt = prebuiltBundleFile(__dirname, dataConverter.failureConverterPath, traced);
   if (fs.existsSync(prebuilt)) return { codePath: prebuilt };
-  return bundleWorkflowCode(workflowBundleOptions(dataConverter.failureConverterPath));
+  return bundleWorkflowCode(workflowBundleOptions(dataConverter.failureConverterPath, traced));
 }
 
 /** How long a drain may overrun the grace time while cancelled activities wind up, before the worker gives up. */

@@ -6,16 +6,19 @@ import { prebuiltBundleFile, workflowBundleOptions } from '../../workers/worker-
 
 /**
  * The workflow bundles a compiled worker loads instead of bundling at start (workers/worker-pool.ts picks one):
- * with the payload codec's failure converter, and without it for PAYLOAD_CODEC=off.
+ * with the payload codec's failure converter, and without it for PAYLOAD_CODEC=off; each with the tracing
+ * interceptors, for a worker that traces, and without.
  */
 export async function writeWorkflowBundles(workersDir: string): Promise<string[]> {
   const written: string[] = [];
   for (const failureConverterPath of [ENCRYPTED_FAILURE_CONVERTER_PATH, undefined]) {
-    const { code } = await bundleWorkflowCode(workflowBundleOptions(failureConverterPath));
-    const file = prebuiltBundleFile(workersDir, failureConverterPath);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, code);
-    written.push(file);
+    for (const traced of [false, true]) {
+      const { code } = await bundleWorkflowCode(workflowBundleOptions(failureConverterPath, traced));
+      const file = prebuiltBundleFile(workersDir, failureConverterPath, traced);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, code);
+      written.push(file);
+    }
   }
   return written;
 }

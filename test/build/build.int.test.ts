@@ -32,12 +32,13 @@ afterAll(async () => {
 
 describe('npm run build', () => {
   it('compiles every program, copies its assets and prebuilds the workflow bundles, leaving no sources', () => {
-    expect(buildOutput).toMatch(/built \d+ programs, \d+ assets and 2 workflow bundles/);
+    expect(buildOutput).toMatch(/built \d+ programs, \d+ assets and 4 workflow bundles/);
     for (const { entry } of PROGRAMS)
       expect([entry, fs.existsSync(path.join(REPO, distOf(entry)))]).toEqual([entry, true]);
     for (const file of [
       'workers/worker-config.json',
       'workers/workflow-bundle.codec-off.js',
+      'workers/workflow-bundle.traced.js',
       'common/encrypted-failure-converter.cjs',
     ])
       expect([file, fs.existsSync(path.join(REPO, 'dist', file))]).toEqual([file, true]);

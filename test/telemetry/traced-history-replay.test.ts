@@ -4,8 +4,9 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { workflowBundleOptions } from '../../workers/worker-pool';
 
 /**
- * The workflow bundle carries the SDK's tracing interceptors; histories recorded before it did (the last release's,
- * test/workflows/histories) must replay under it command for command, or a deploy would fail the runs open then.
+ * A traced worker's workflow bundle carries the SDK's tracing interceptors; histories recorded without them (the last
+ * release's, test/workflows/histories) must replay under it command for command, or turning tracing on would fail the
+ * runs open then.
  */
 const HISTORIES = path.join(__dirname, '..', 'workflows', 'histories');
 const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.json'));
@@ -14,7 +15,7 @@ let bundle: WorkflowBundle;
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   // The recorded histories have plain payloads: the codec-off bundle, as npm run build prebuilds it.
-  bundle = await bundleWorkflowCode(workflowBundleOptions(undefined));
+  bundle = await bundleWorkflowCode(workflowBundleOptions(undefined, true));
 }, 180_000);
 
 describe('replay under the tracing interceptors', () => {
