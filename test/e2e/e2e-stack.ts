@@ -147,14 +147,14 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
   return { client, close: () => client.connection.close() };
 }
 
-/** A whole-tenant, non-GDPR deletion of the tenant by an admin, with fresh request and trace ids. */
-export async function requestWholeTenant(client: Client, tenantId: string) {
+/** A whole-tenant deletion of the tenant by an admin (not GDPR unless asked), with fresh request and trace ids. */
+export async function requestWholeTenant(client: Client, tenantId: string, gdprMode = false) {
   return requestDeletion(client, {
     requestId: `r-${randomUUID()}`,
     tenantId,
     requestedBy: 'admin-e2e',
     traceId: `trace-${randomUUID().slice(0, 8)}`,
-    gdprMode: false,
+    gdprMode,
     dryRun: false,
   });
 }

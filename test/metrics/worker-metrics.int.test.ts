@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { progressQuery, requestDeletion } from '@tenant-deletion/client';
+import { progressQuery } from '@tenant-deletion/client';
 import { gdprDueAt } from '../../common/gdpr-deadline';
 import type { RunningFleet } from '../../services/fleet/fleet';
 import { dueBucket } from '../../workers/compliance-figures';
@@ -101,16 +100,7 @@ async function scrapeUntil(check: (series: Scrape) => boolean, what: string, tim
 }
 
 async function request(tenantId: string, gdprMode = false) {
-  const handle = gdprMode
-    ? await requestDeletion(temporal.client, {
-        requestId: `r-${randomUUID()}`,
-        tenantId,
-        requestedBy: 'admin-e2e',
-        traceId: `trace-${randomUUID().slice(0, 8)}`,
-        gdprMode: true,
-        dryRun: false,
-      })
-    : await requestWholeTenant(temporal.client, tenantId);
+  const handle = await requestWholeTenant(temporal.client, tenantId, gdprMode);
   open.add(handle);
   return handle;
 }
