@@ -130,10 +130,11 @@ export const TRACING_WORKFLOW_INTERCEPTORS = path.join(__dirname, '..', 'workflo
 
 /**
  * Activity spans (children of the workflow's, through the header) and the sink by which the sandbox hands its
- * workflow spans to the process's span processor. Without tracing the sink still exists, so that the bundle's
- * interceptors find it, and drops every span.
+ * workflow spans to the process's span processor; nothing for a worker that does not trace, whose bundle has no
+ * workflow interceptors to call the sink either.
  */
 function tracingOptions(tracing: Tracing | undefined) {
+  if (!tracing?.enabled) return {};
   return {
     interceptors: {
       activity: [
