@@ -73,6 +73,7 @@ export class Output {
   /** Colours for what goes to stderr. */
   readonly ce: Colors;
   private stdoutUsed = false;
+  private usageUsed = false;
 
   constructor(readonly io: CliIo) {
     this.c = picocolors.createColors(colourEnabled(io.stdout, io.env));
@@ -87,6 +88,17 @@ export class Output {
   line(text = ''): void {
     this.stdoutUsed = true;
     this.io.stdout.write(`${text}\n`);
+  }
+
+  /** Whether Commander wrote a usage error or help for want of a command (it writes both to stderr). */
+  get wroteUsage(): boolean {
+    return this.usageUsed;
+  }
+
+  /** Commander's stderr text: a usage error, or the help shown for want of a command. */
+  usage(text: string): void {
+    this.usageUsed = true;
+    this.io.stderr.write(text);
   }
 
   json(value: unknown): void {

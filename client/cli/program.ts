@@ -58,7 +58,7 @@ function buildProgram(ctx: CliContext): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void ctx.io.stdout.write(text),
-      writeErr: (text) => void ctx.io.stderr.write(text),
+      writeErr: (text) => out.usage(text),
       outputError: (text, write) => write(text.replace(/^error:/, out.ce.red('error:'))),
     })
     .showHelpAfterError('(add --help for usage)')
@@ -101,6 +101,9 @@ function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** Commander's codes for help or the version printed. */
+const ASKED_FOR = new Set(['commander.help', 'commander.helpDisplayed', 'commander.version']);
+
 /** Maps what ended a run to an exit code, telling the user what failed and what to do. */
 function report(ctx: CliContext, error: unknown, json: boolean): number {
   const { out } = ctx;
@@ -110,8 +113,10 @@ function report(ctx: CliContext, error: unknown, json: boolean): number {
     return exitCode;
   };
   if (error instanceof CommanderError) {
-    // Help asked for (`--help`, `tdel help`) exits 0; help shown for want of a command is a usage error.
-    if (error.exitCode === 0) return EXIT.ok;
+    // Help or the version asked for exits 0; help shown for want of a command (on stderr) is a usage error. Not
+    // error.exitCode: for `tdel help` Commander takes it from process.exitCode, which whatever ran before in this
+    // process may have set.
+    if (ASKED_FOR.has(error.code) && !out.wroteUsage) return EXIT.ok;
     // Commander has printed its message (and the help, for a missing command) already.
     return fail(EXIT.usage, 'USAGE', error.message.replace(/^error: /, ''), undefined, true);
   }
