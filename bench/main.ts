@@ -17,6 +17,10 @@ import { pauseStackPrograms, singleGroupConfigs, stackWorkerVersionEnv } from '.
 import { stackStages } from '../scripts/stack/stack';
 import { readWorkerConfig } from '../common/worker-config';
 import { markdown, writeClusterResults, writeResults, type BenchResults } from './report';
+import { cpuSpent, readCpu, type CpuPart } from './cpu-split';
+import { tenantWork, workPerUnit } from './work-count';
+import { connectTemporalClient } from '../common/temporal-connection';
+import { FLEET_INSTANCES } from '@tenant-deletion/example-fleet';
 import {
   bridgeThroughput,
   bulkhead,
@@ -118,8 +122,17 @@ new Command('bench')
       );
 
       const step = (what: string) => console.log(`bench: ${what}…`);
+      // The bench's own programs by process group: each was started as the leader of its own.
+      const groups = new Map<number, CpuPart>(
+        processes.started.map(({ name, child }) => [
+          child.pid!,
+          name.includes('worker') ? 'worker' : name.includes('bridge') ? 'bridge' : 'services',
+        ]),
+      );
       step(`large tenant, ${sizes.large} records: orchestrator`);
+      const largeCpuBefore = readCpu(groups);
       const orchestrator = await orchestratorDelete(ctx, sizes.large);
+      const largeCpu = cpuSpent(largeCpuBefore, readCpu(groups));
       step('large tenant: naive gather');
       const gatherMs = await gatherBaseline(ctx, sizes.large);
       step('large tenant: raw SQL');
@@ -138,7 +151,25 @@ new Command('bench')
       }
       growth.push({ records: sizes.large, orchestratorMs: orchestrator.ms, rawSqlMs, rawSqlOrderedMs });
       step(`${sizes.small} small tenants through the bridge`);
-      const small = await smallTenants(ctx, sizes.small, sizes.smallRecords);
+      const smallCpuBefore = readCpu(groups);
+      const { tenantIds: smallIds, ...small } = await smallTenants(ctx, sizes.small, sizes.smallRecords);
+      const smallCpu = cpuSpent(smallCpuBefore, readCpu(groups), sizes.small);
+      step('counting the Temporal work from the histories');
+      const instanceIds = FLEET_INSTANCES.map((i) => i.serviceInstanceId);
+      const client = await connectTemporalClient(ctx.temporal);
+      const work = await (async () => {
+        try {
+          return {
+            largeTenant: workPerUnit([await tenantWork(client, orchestrator.tenantId, instanceIds)]),
+            // A sample: each tenant's histories are a dozen reads.
+            smallTenant: workPerUnit(
+              await Promise.all(smallIds.slice(0, 10).map((id) => tenantWork(client, id, instanceIds))),
+            ),
+          };
+        } finally {
+          await client.connection.close();
+        }
+      })();
       step('bulkhead');
       const bulk = await bulkhead(ctx, sizes.bulk);
       step('bridge throughput');
@@ -161,6 +192,8 @@ new Command('bench')
           rawSqlOrderedMs,
         },
         smallTenants: small,
+        work,
+        cpuSeconds: { largeTenant: largeCpu, perSmallTenant: smallCpu },
         bulkhead: bulk,
         bridge,
         growth,

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CPU_PARTS, type CpuReading } from './cpu-split';
+import type { WorkPerUnit } from './work-count';
 
 /** The results file the contract pins, a markdown table beside it, and a chart of how cost grows. */
 
@@ -18,6 +20,10 @@ export interface BenchResults {
     rawSqlOrderedMs: number;
   };
   smallTenants: { tenants: number; perMinute: number; p50Ms: number; p95Ms: number };
+  /** Temporal's work read back from the histories (results written before issue 21 have none). */
+  work?: { largeTenant: WorkPerUnit; smallTenant: WorkPerUnit };
+  /** CPU-seconds by part of the stack: the whole large-tenant run, and per small tenant of the small-tenant run. */
+  cpuSeconds?: { largeTenant: CpuReading; perSmallTenant: CpuReading };
   bulkhead: { fastP95AloneMs: number; fastP95SaturatedMs: number };
   bridge: { messagesPerSecond: number };
   growth: { records: number; orchestratorMs: number; rawSqlMs: number; rawSqlOrderedMs: number }[];
@@ -38,6 +44,7 @@ export function markdown(results: BenchResults): string {
     `| bulkhead: fast type p95 alone / with the slow type saturated | ${b.fastP95AloneMs} ms / ${b.fastP95SaturatedMs} ms (${(((b.fastP95SaturatedMs - b.fastP95AloneMs) / b.fastP95AloneMs) * 100).toFixed(0)}%) |`,
     `| bridge handover | ${results.bridge.messagesPerSecond} messages/s |`,
     '',
+    ...workTable(results),
     '| records | orchestrator ms | raw SQL ms | ratio | raw SQL in order ms | ratio |',
     '|---|---|---|---|---|---|',
     ...results.growth.map(
@@ -46,6 +53,28 @@ export function markdown(results: BenchResults): string {
     ),
     '',
   ].join('\n');
+}
+
+function workTable({ work, cpuSeconds }: BenchResults): string[] {
+  if (!work || !cpuSeconds) return [];
+  const total = (reading: CpuReading) => CPU_PARTS.reduce((sum, part) => sum + reading[part], 0).toFixed(2);
+  const cpu = (reading: CpuReading) => CPU_PARTS.map((part) => `${part} ${reading[part]}`).join(', ');
+  const counts = (label: string, w: WorkPerUnit) => [
+    `| ${label}: per tenant (${w.tenants} read) | ${w.perTenant.events} | ${w.perTenant.workflowTasks} | ${w.perTenant.activities} |`,
+    `| ${label}: per instance (parent's share included) | ${w.perInstance.events} | ${w.perInstance.workflowTasks} | ${w.perInstance.activities} |`,
+  ];
+  return [
+    '| Temporal work | events | workflow tasks | activities |',
+    '|---|---|---|---|',
+    ...counts('large tenant', work.largeTenant),
+    ...counts('small tenant', work.smallTenant),
+    '',
+    '| CPU-seconds | total | by part |',
+    '|---|---|---|',
+    `| large tenant, whole run | ${total(cpuSeconds.largeTenant)} | ${cpu(cpuSeconds.largeTenant)} |`,
+    `| per small tenant | ${total(cpuSeconds.perSmallTenant)} | ${cpu(cpuSeconds.perSmallTenant)} |`,
+    '',
+  ];
 }
 
 /** A small line chart of the growth series, as plain SVG. */

@@ -34,7 +34,10 @@ async function seed(ctx: BenchContext, tenantId: string, records: number): Promi
 }
 
 /** Kafka request → TENANT_DELETED, as an upstream system sees it. */
-export async function orchestratorDelete(ctx: BenchContext, records: number): Promise<{ records: number; ms: number }> {
+export async function orchestratorDelete(
+  ctx: BenchContext,
+  records: number,
+): Promise<{ tenantId: string; records: number; ms: number }> {
   const tenantId = tenantOf(ctx, 'orch');
   const seeded = await seed(ctx, tenantId, records);
   const kafka = await KafkaTraffic.open(ctx.config.KAFKA_BROKERS, [tenantId]);
@@ -47,7 +50,7 @@ export async function orchestratorDelete(ctx: BenchContext, records: number): Pr
       'TENANT_DELETED',
       1_800_000,
     );
-    return { records: seeded, ms: Date.now() - started };
+    return { tenantId, records: seeded, ms: Date.now() - started };
   } finally {
     await kafka.close();
   }
@@ -99,6 +102,7 @@ export async function smallTenants(ctx: BenchContext, tenants: number, records: 
     );
     const totalMs = Date.now() - started;
     return {
+      tenantIds: ids,
       tenants,
       perMinute: Math.round((tenants / totalMs) * 60_000 * 10) / 10,
       p50Ms: percentile(latencies, 50),

@@ -18,13 +18,18 @@ export interface StartedProcess {
 }
 
 export class ProcessGroup {
-  private readonly started: StartedProcess[] = [];
+  private readonly running: StartedProcess[] = [];
 
   constructor(
     private readonly repoDir: string,
     private readonly logDir: string,
   ) {
     fs.mkdirSync(logDir, { recursive: true });
+  }
+
+  /** What was started, in order. */
+  get started(): readonly StartedProcess[] {
+    return this.running;
   }
 
   /** Starts `npm run <script>` and resolves once `ready` holds, or rejects when the process dies first. */
@@ -44,7 +49,7 @@ export class ProcessGroup {
       detached: true,
     });
     const started = { name, child, logFile };
-    this.started.push(started);
+    this.running.push(started);
     let exited: number | null | undefined;
     child.on('exit', (code) => (exited = code));
     const deadline = Date.now() + timeoutMs;
@@ -58,7 +63,7 @@ export class ProcessGroup {
 
   /** SIGTERM to every process group, then SIGKILL to what is left after a grace period. */
   async stopAll(graceMs = 10_000): Promise<void> {
-    const alive = this.started.filter(({ child }) => child.exitCode === null && child.signalCode === null);
+    const alive = this.running.filter(({ child }) => child.exitCode === null && child.signalCode === null);
     const exits = alive.map(({ child }) => new Promise((resolve) => child.once('exit', resolve)));
     for (const { child } of alive) signal(child, 'SIGTERM');
     const timer = setTimeout(() => alive.forEach(({ child }) => signal(child, 'SIGKILL')), graceMs);
