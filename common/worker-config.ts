@@ -88,6 +88,17 @@ export const workerConfigSchema = z.object({
     .default(9464)
     .describe('Prometheus metrics of the SDK runtime (`--metrics-port 0` disables).'),
   /*
+   * A process polls 25 queues with the fleet's twelve types (each type's deletions and previews, the orchestration):
+   * with the SDK's fixed pollers that is some 400 long polls open whether or not there is work.
+   */
+  pollers: z
+    .enum(['autoscaling', 'fixed'])
+    .default('autoscaling')
+    .describe(
+      "How each queue is polled: `autoscaling` (from one poll up to the queue's slots, as the server's answers " +
+        'show work waiting) or `fixed` (the SDK default: min(10, slots) polls always open).',
+    ),
+  /*
    * Temporal's shutdownGraceTime: activities still running after it are cancelled and retried elsewhere, a 202's
    * deletion resuming from the Location its heartbeats recorded.
    */

@@ -9,7 +9,7 @@ import type {
   WorkerDeploymentOptions,
   WorkflowBundleOption,
 } from '@temporalio/worker';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
 import {
   makeWorkflowExporter,
   OpenTelemetryActivityInboundInterceptor,
@@ -89,6 +89,11 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
         activities: options.tenantActivities,
         maxConcurrentWorkflowTaskExecutions: config.orchestration.maxConcurrentWorkflowTasks,
         maxConcurrentActivityTaskExecutions: config.orchestration.maxConcurrentActivities,
+        ...pollerOptions(
+          config,
+          config.orchestration.maxConcurrentWorkflowTasks,
+          config.orchestration.maxConcurrentActivities,
+        ),
       }),
     );
   }
@@ -102,6 +107,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
         activities: options.instanceActivities,
         maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTasks,
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+        ...pollerOptions(config, settings.maxConcurrentWorkflowTasks, settings.maxConcurrentActivities),
       }),
     );
     // The type's previews (admission, dry runs) have their own queue and slots: on the deletion queue they waited
@@ -113,6 +119,7 @@ export async function createWorkerPool(options: WorkerPoolOptions): Promise<Work
         taskQueue: servicePreviewTaskQueue(type),
         activities: { previewInstance: options.instanceActivities.previewInstance },
         maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivities,
+        ...pollerOptions(config, undefined, settings.maxConcurrentActivities),
       }),
     );
   }
@@ -215,6 +222,30 @@ export const SHUTDOWN_FORCE_MARGIN_MS = 30_000;
  * another worker). Should one ignore its cancellation, run() throws GracefulShutdownPeriodExpiredError a margin later,
  * so that the process always ends.
  */
+/**
+ * Autoscaling pollers: from one open poll per queue up to its slots, as the server's answers say work is waiting,
+ * and back down when idle (`fixed`: the SDK's defaults). An activity-only worker (`workflowSlots` undefined) polls no
+ * workflow tasks.
+ */
+export function pollerOptions(
+  config: WorkerConfig,
+  workflowSlots: number | undefined,
+  activitySlots: number,
+): Pick<WorkerOptions, 'workflowTaskPollerBehavior' | 'activityTaskPollerBehavior'> {
+  if (config.pollers === 'fixed') return {};
+  // The sticky and the normal queue need a poll each.
+  const scaled = (slots: number, minimum: number) => ({
+    type: 'autoscaling' as const,
+    minimum: Math.min(minimum, slots),
+    initial: Math.min(minimum, slots),
+    maximum: slots,
+  });
+  return {
+    ...(workflowSlots !== undefined && { workflowTaskPollerBehavior: scaled(Math.max(workflowSlots, 2), 2) }),
+    activityTaskPollerBehavior: scaled(activitySlots, 1),
+  };
+}
+
 export function shutdownOptions(config: WorkerConfig): { shutdownGraceTime: number; shutdownForceTime: number } {
   const graceMs = config.shutdownGraceSeconds * 1000;
   return { shutdownGraceTime: graceMs, shutdownForceTime: graceMs + SHUTDOWN_FORCE_MARGIN_MS };
