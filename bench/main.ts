@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../common/config';
 import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { loadTokenSigner } from '../common/service-token-keys';
@@ -32,6 +32,15 @@ import {
 } from './scenarios';
 
 const BRIDGE_PORT = 9466;
+
+const WORKER_PROCESSES = ['one', 'per-group'] as const;
+type WorkerProcesses = (typeof WORKER_PROCESSES)[number];
+
+function parseWorkerProcesses(value: string): WorkerProcesses {
+  if (!(WORKER_PROCESSES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${WORKER_PROCESSES.join(', ')}`);
+  return value as WorkerProcesses;
+}
 /** The cluster run's two bridges in one group, clear of the stack's own (9476, 9477), which rest meanwhile. */
 const CLUSTER_BRIDGE_PORTS = [9486, 9487];
 
@@ -47,11 +56,18 @@ new Command('bench')
     parseProfileOption,
     'dev' as Profile,
   )
+  .option(
+    '--worker-processes <mode>',
+    'dev profile: `one` worker process polling every group, or `per-group` (one process per worker group, as the ' +
+      'cluster profile and the chart run them)',
+    parseWorkerProcesses,
+    'one' as WorkerProcesses,
+  )
   .addHelpText(
     'after',
     '\nExamples:\n  npm run bench\n  BENCH_QUICK=1 npm run bench\n  BENCH_QUICK=1 npm run bench -- --profile cluster',
   )
-  .action(async ({ profile }: { profile: Profile }) => {
+  .action(async ({ profile, workerProcesses }: { profile: Profile; workerProcesses: WorkerProcesses }) => {
     const cluster = profile === 'cluster';
     // Every broker of the cluster, as a production client lists them.
     if (cluster && !process.env.KAFKA_BROKERS) process.env.KAFKA_BROKERS = brokerAddresses().join(',');
@@ -80,13 +96,14 @@ new Command('bench')
       run: randomBytes(2).toString('hex'),
     };
     const processes = new ProcessGroup(paths.repoDir, paths.logDir);
-    // The dev run has one worker process for every group; the cluster run one per group, as the stack runs them.
-    const groupConfigs: Record<string, string | undefined> = cluster
-      ? singleGroupConfigs(
-          readWorkerConfig(path.join(paths.repoDir, 'workers', 'worker-config.json')),
-          `tdel-bench-${ctx.run}`,
-        )
-      : { all: undefined };
+    // The cluster run has one worker process per group, as the stack runs them; the dev run as asked.
+    const groupConfigs: Record<string, string | undefined> =
+      cluster || workerProcesses === 'per-group'
+        ? singleGroupConfigs(
+            readWorkerConfig(path.join(paths.repoDir, 'workers', 'worker-config.json')),
+            `tdel-bench-${ctx.run}`,
+          )
+        : { all: undefined };
     const bridgePorts = cluster ? CLUSTER_BRIDGE_PORTS : [BRIDGE_PORT];
     try {
       await processes.start('bench-fleet', 'fleet', { LOG_LEVEL: 'warn' }, (log) =>
@@ -95,7 +112,7 @@ new Command('bench')
       await Promise.all(
         Object.entries(groupConfigs).map(([group, file]) =>
           processes.start(
-            cluster ? `bench-worker-${group}` : 'bench-worker',
+            file ? `bench-worker-${group}` : 'bench-worker',
             'worker',
             // Hundreds of whole-tenant deletions in a few minutes are the point here, not a mistake to hold back.
             {
@@ -183,6 +200,7 @@ new Command('bench')
         quick,
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
         profile,
+        workerProcesses: cluster ? 'per-group' : workerProcesses,
         at: new Date().toISOString(),
         largeTenant: {
           records: orchestrator.records,

@@ -10,6 +10,8 @@ export interface BenchResults {
   machine: string;
   /** The stack measured; results written before profiles existed are the dev profile's. */
   profile?: 'dev' | 'cluster';
+  /** One worker process for every group, or one per group (results written before issue 21: one on dev). */
+  workerProcesses?: 'one' | 'per-group';
   at: string;
   largeTenant: {
     records: number;
@@ -32,7 +34,7 @@ export interface BenchResults {
 export function markdown(results: BenchResults): string {
   const { largeTenant: l, smallTenants: s, bulkhead: b } = results;
   return [
-    `# Benchmark results (${results.profile ?? 'dev'} profile, ${results.quick ? 'BENCH_QUICK' : 'full'}, ${results.at}, ${results.machine})`,
+    `# Benchmark results (${results.profile ?? 'dev'} profile, worker processes: ${results.workerProcesses ?? 'one'}, ${results.quick ? 'BENCH_QUICK' : 'full'}, ${results.at}, ${results.machine})`,
     '',
     '| measure | value |',
     '|---|---|',
