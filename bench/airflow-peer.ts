@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { baseUrl, FLEET_INSTANCES, registryUrl, seedTenant } from '@tenant-deletion/example-fleet';
-import { inventoryWriter } from '../db/inventory-writer';
+import { baseUrl, FLEET_INSTANCES, seedTenant } from '@tenant-deletion/example-fleet';
 import { AIRFLOW_INSTALL_COMMAND, AIRFLOW_VERSION, airflowInstalled } from '../scripts/peers/airflow-paths';
 import { AirflowPeer } from './peers/airflow/airflow-peer-session';
 import { peerInstances } from './peers/airflow/instances-file';
@@ -29,21 +28,18 @@ function percentileOf(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** Seeded as the bench seeds its other tenants: the fleet, the registry and the inventory. */
+/**
+ * The fleet's rows only: the peer reads its instances from its own file, not the orchestrator's inventory, and
+ * deletes nothing from the tenant registry, so neither learns of these tenants.
+ */
 async function seeded(
   ctx: BenchContext,
   label: string,
   records: number,
 ): Promise<{ tenantId: string; records: number }> {
   const tenantId = `bench-${ctx.run}-${label}-${randomBytes(2).toString('hex')}`;
-  const result = await seedTenant({
-    tenantId,
-    records,
-    databaseUrl: ctx.config.DATABASE_URL,
-    inventory: inventoryWriter(ctx.config.DATABASE_URL),
-    registry: { url: registryUrl(), signer: ctx.signers.admin },
-  });
-  return { tenantId, records: result.records + result.files };
+  const { records: rows, files } = await seedTenant({ tenantId, records, databaseUrl: ctx.config.DATABASE_URL });
+  return { tenantId, records: rows + files };
 }
 
 /** Prints one line and skips when Airflow is not installed; otherwise starts it, measures both scenarios, stops it. */

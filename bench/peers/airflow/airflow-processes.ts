@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDatabase } from '@tenant-deletion/kit';
@@ -86,15 +87,19 @@ export class AirflowProcesses {
     );
   }
 
-  /** SIGTERM to every process group, SIGKILL to what is left after the grace period. */
+  /** SIGTERM to each process group, SIGKILL to one still there after the grace period. */
   async stop(graceMs = 20_000): Promise<void> {
-    const alive = this.children.filter(({ child }) => child.exitCode === null && child.signalCode === null);
-    const exits = alive.map(({ child }) => new Promise((resolve) => child.once('exit', resolve)));
-    alive.forEach(({ child }) => signalGroup(child, 'SIGTERM'));
-    const timer = setTimeout(() => alive.forEach(({ child }) => signalGroup(child, 'SIGKILL')), graceMs);
-    await Promise.all(exits);
-    clearTimeout(timer);
+    await Promise.all(this.children.map(({ child }) => stopGroup(child, graceMs)));
   }
+}
+
+async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  signalGroup(child, 'SIGTERM');
+  const kill = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(kill);
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
