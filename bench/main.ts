@@ -19,6 +19,7 @@ import { readWorkerConfig } from '../common/worker-config';
 import { markdown, writeClusterResults, writeResults, type BenchResults } from './report';
 import { cpuSpent, readCpu, type CpuPart } from './cpu-split';
 import { tenantWork, workPerUnit } from './work-count';
+import { signalWithStartFloor } from './temporal-floor';
 import { connectTemporalClient } from '../common/temporal-connection';
 import { FLEET_INSTANCES } from '@tenant-deletion/example-fleet';
 import {
@@ -196,6 +197,9 @@ new Command('bench')
         bridges.map((_, i) => `http://localhost:${bridgePorts[i]}/metrics`),
       );
 
+      step("the Temporal server's own signal-with-start rate, nothing else running");
+      const floor = await signalWithStartFloor(ctx, sizes.bridge);
+
       const results: BenchResults = {
         quick,
         machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
@@ -213,7 +217,7 @@ new Command('bench')
         work,
         cpuSeconds: { largeTenant: largeCpu, perSmallTenant: smallCpu },
         bulkhead: bulk,
-        bridge,
+        bridge: { ...bridge, ...floor },
         growth,
       };
       const resultsDir = path.join(paths.repoDir, 'bench', 'results');

@@ -27,7 +27,8 @@ export interface BenchResults {
   /** CPU-seconds by part of the stack: the whole large-tenant run, and per small tenant of the small-tenant run. */
   cpuSeconds?: { largeTenant: CpuReading; perSmallTenant: CpuReading };
   bulkhead: { fastP95AloneMs: number; fastP95SaturatedMs: number };
-  bridge: { messagesPerSecond: number };
+  /** The Temporal server's signal-with-start rate with nothing else running: the bridge's ceiling (issue 21 on). */
+  bridge: { messagesPerSecond: number; signalWithStartPerSecond?: number };
   growth: { records: number; orchestratorMs: number; rawSqlMs: number; rawSqlOrderedMs: number }[];
 }
 
@@ -45,6 +46,11 @@ export function markdown(results: BenchResults): string {
     `| small tenants through the bridge (${s.tenants}) | ${s.perMinute} tenants/min, p50 ${s.p50Ms} ms, p95 ${s.p95Ms} ms |`,
     `| bulkhead: fast type p95 alone / with the slow type saturated | ${b.fastP95AloneMs} ms / ${b.fastP95SaturatedMs} ms (${(((b.fastP95SaturatedMs - b.fastP95AloneMs) / b.fastP95AloneMs) * 100).toFixed(0)}%) |`,
     `| bridge handover | ${results.bridge.messagesPerSecond} messages/s |`,
+    ...(results.bridge.signalWithStartPerSecond
+      ? [
+          `| Temporal alone: signal-with-start of new workflows, 32 at once, nothing else running | ${results.bridge.signalWithStartPerSecond} per second |`,
+        ]
+      : []),
     '',
     ...workTable(results),
     '| records | orchestrator ms | raw SQL ms | ratio | raw SQL in order ms | ratio |',
