@@ -1,0 +1,83 @@
+/**
+ * Needs the local stack's PostgreSQL (the fleet's test databases and Airflow's metadata database) and Airflow
+ * installed (`npx tsx scripts/peers/airflow-install.ts`); skipped, saying so, without it. Starts a test fleet on
+ * free ports and Airflow 3 (API server, scheduler, DAG processor), and deletes one seeded tenant through the DAG.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
+import { seedTenant, startFleet, type RunningFleet } from '@tenant-deletion/example-fleet';
+import { AirflowPeer } from '../../bench/peers/airflow/airflow-peer-session';
+import { peerInstances } from '../../bench/peers/airflow/instances-file';
+import { AIRFLOW_INSTALL_COMMAND, airflowInstalled } from '../../scripts/peers/airflow-paths';
+import { stackTokens } from '../stack-tokens';
+import { call, fleetTokens, serverUrl, TEST_INSTANCES, uniqueTenant } from '../fleet/test-fleet';
+
+const installed = airflowInstalled();
+if (!installed) console.warn(`airflow-peer.int.test skipped: Airflow is not installed (${AIRFLOW_INSTALL_COMMAND})`);
+
+(installed ? describe : describe.skip)('the Airflow peer on the local stack', () => {
+  const tenantId = uniqueTenant('airflow');
+  let fleet: RunningFleet;
+  let fileRoot: string;
+  let peer: AirflowPeer | undefined;
+
+  const previewTotals = () =>
+    Promise.all(
+      fleet.instances.map(async (instance) => {
+        const answer = await call(
+          'GET',
+          `${instance.baseUrl}/tenant/${tenantId}/deletion-preview`,
+          instance.serviceType,
+        );
+        expect(answer.status).toBe(200);
+        return [instance.serviceInstanceId, answer.body.total as number] as const;
+      }),
+    );
+
+  beforeAll(async () => {
+    fileRoot = await mkdtemp(path.join(os.tmpdir(), 'airflow-peer-files-'));
+    const fileRootOf = (serviceType: string) => path.join(fileRoot, serviceType);
+    fleet = await startFleet({
+      databaseUrl: serverUrl,
+      tokens: await fleetTokens(),
+      ports: 'ephemeral',
+      instances: TEST_INSTANCES,
+      fileRoot: fileRootOf,
+      logger: pino({ level: 'silent' }),
+    });
+    await seedTenant({
+      tenantId,
+      records: 300,
+      databaseUrl: serverUrl,
+      instances: TEST_INSTANCES,
+      fileRoot: fileRootOf,
+    });
+    const baseUrls = new Map(fleet.instances.map((instance) => [instance.serviceInstanceId, instance.baseUrl]));
+    peer = await AirflowPeer.start({
+      databaseUrl: serverUrl,
+      instances: peerInstances(TEST_INSTANCES, (instance) => baseUrls.get(instance.serviceInstanceId)!),
+      signer: (await stackTokens()).signers[TOKEN_ISSUER],
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await peer?.stop();
+    await fleet?.close();
+    if (fileRoot) await rm(fileRoot, { recursive: true, force: true });
+  }, 60_000);
+
+  test('deletes a seeded tenant from every instance: each preview counts zero afterwards', async () => {
+    const before = await previewTotals();
+    expect(before.filter(([, total]) => total > 0).map(([id]) => id)).toContain('sales-1');
+
+    const [run] = await peer!.deleteTenants([tenantId], 'trace-airflow-int-test');
+
+    expect(run.ms).toBeGreaterThan(0);
+    expect(Object.fromEntries(await previewTotals())).toEqual(
+      Object.fromEntries(fleet.instances.map((instance) => [instance.serviceInstanceId, 0])),
+    );
+  }, 300_000);
+});
