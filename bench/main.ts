@@ -188,6 +188,8 @@ new Command('bench')
           await client.connection.close();
         }
       })();
+      step(`${sizes.small} small tenants through the bridge, spread over a minute`);
+      const { tenantIds: _spreadIds, ...spread } = await smallTenants(ctx, sizes.small, sizes.smallRecords, 60_000);
       step('bulkhead');
       const bulk = await bulkhead(ctx, sizes.bulk);
       step('bridge throughput');
@@ -214,6 +216,7 @@ new Command('bench')
           rawSqlOrderedMs,
         },
         smallTenants: small,
+        smallTenantsSpread: spread,
         work,
         cpuSeconds: { largeTenant: largeCpu, perSmallTenant: smallCpu },
         bulkhead: bulk,

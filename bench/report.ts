@@ -5,6 +5,15 @@ import type { WorkPerUnit } from './work-count';
 
 /** The results file the contract pins, a markdown table beside it, and a chart of how cost grows. */
 
+interface SmallTenants {
+  tenants: number;
+  /** 0 (or absent, before issue 21): all sent at once; else sent evenly over this long. */
+  spreadMs?: number;
+  perMinute: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
 export interface BenchResults {
   quick: boolean;
   machine: string;
@@ -21,7 +30,9 @@ export interface BenchResults {
     /** Beyond the contract's fields: the raw deletes in the dependency order the orchestrator keeps. */
     rawSqlOrderedMs: number;
   };
-  smallTenants: { tenants: number; perMinute: number; p50Ms: number; p95Ms: number };
+  smallTenants: SmallTenants;
+  /** The same tenants sent evenly over a minute (issue 21 on). */
+  smallTenantsSpread?: SmallTenants;
   /** Temporal's work read back from the histories (results written before issue 21 have none). */
   work?: { largeTenant: WorkPerUnit; smallTenant: WorkPerUnit };
   /** CPU-seconds by part of the stack: the whole large-tenant run, and per small tenant of the small-tenant run. */
@@ -43,7 +54,12 @@ export function markdown(results: BenchResults): string {
     `| large tenant: naive gather (Promise.all of the DELETEs) | ${l.gatherMs} ms |`,
     `| large tenant: raw SQL, each service's deletes in parallel | ${l.rawSqlMs} ms |`,
     `| large tenant: raw SQL in the dependency order (each instance once its dependents are done) | ${l.rawSqlOrderedMs} ms (orchestrator ${(l.orchestratorMs / l.rawSqlOrderedMs).toFixed(2)}×) |`,
-    `| small tenants through the bridge (${s.tenants}) | ${s.perMinute} tenants/min, p50 ${s.p50Ms} ms, p95 ${s.p95Ms} ms |`,
+    `| small tenants through the bridge (${s.tenants}, all at once) | ${s.perMinute} tenants/min, p50 ${s.p50Ms} ms, p95 ${s.p95Ms} ms |`,
+    ...(results.smallTenantsSpread
+      ? [
+          `| small tenants through the bridge (${results.smallTenantsSpread.tenants}, spread over ${(results.smallTenantsSpread.spreadMs ?? 0) / 1000} s) | ${results.smallTenantsSpread.perMinute} tenants/min, p50 ${results.smallTenantsSpread.p50Ms} ms, p95 ${results.smallTenantsSpread.p95Ms} ms |`,
+        ]
+      : []),
     `| bulkhead: fast type p95 alone / with the slow type saturated | ${b.fastP95AloneMs} ms / ${b.fastP95SaturatedMs} ms (${(((b.fastP95SaturatedMs - b.fastP95AloneMs) / b.fastP95AloneMs) * 100).toFixed(0)}%) |`,
     `| bridge handover | ${results.bridge.messagesPerSecond} messages/s |`,
     ...(results.bridge.signalWithStartPerSecond

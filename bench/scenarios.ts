@@ -77,15 +77,20 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** Many small tenants at once through the bridge: throughput and each tenant's latency. */
-export async function smallTenants(ctx: BenchContext, tenants: number, records: number) {
+/**
+ * Many small tenants through the bridge: throughput and each tenant's latency. All sent at once (`spreadMs` 0: the
+ * throughput), or spread evenly over `spreadMs` (the latency a steady arrival rate gets).
+ */
+export async function smallTenants(ctx: BenchContext, tenants: number, records: number, spreadMs = 0) {
   const ids = Array.from({ length: tenants }, (_, i) => tenantOf(ctx, `small${i}`));
   for (const id of ids) await seed(ctx, id, records);
   const kafka = await KafkaTraffic.open(ctx.config.KAFKA_BROKERS, ids);
   try {
     const sent = new Map<string, number>();
     const started = Date.now();
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
+      const due = started + (spreadMs * i) / tenants;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       sent.set(id, Date.now());
       await kafka.requestTenantDeletion(id, `trace-${ctx.run}`, false, 'bench');
     }
@@ -104,6 +109,7 @@ export async function smallTenants(ctx: BenchContext, tenants: number, records: 
     return {
       tenantIds: ids,
       tenants,
+      spreadMs,
       perMinute: Math.round((tenants / totalMs) * 60_000 * 10) / 10,
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
