@@ -51,6 +51,7 @@ export function airflowEnvironment(airflow: AirflowPaths, databaseUrl: string): 
 /** Creates the metadata database when missing and brings its schema to this Airflow's (quick when it is). */
 export async function prepareMetadataDatabase(airflow: AirflowPaths, databaseUrl: string): Promise<void> {
   await ensureDatabase(metadataDatabaseUrl(databaseUrl));
+  fs.mkdirSync(airflow.logDir, { recursive: true });
   const logFile = path.join(airflow.logDir, 'airflow-db-migrate.log');
   const log = fs.openSync(logFile, 'w');
   const result = spawnSync(airflow.airflow, ['db', 'migrate'], {
@@ -67,7 +68,6 @@ export class AirflowProcesses {
   static async start(airflow: AirflowPaths, databaseUrl: string): Promise<AirflowProcesses> {
     await refuseHeldPorts('airflow', [AIRFLOW_API_PORT]);
     const env = airflowEnvironment(airflow, databaseUrl);
-    fs.mkdirSync(airflow.logDir, { recursive: true });
     const children = COMPONENTS.map((component) => {
       const logFile = path.join(airflow.logDir, `airflow-${component}.log`);
       const log = fs.openSync(logFile, 'w');
