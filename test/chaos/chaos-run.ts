@@ -37,6 +37,7 @@ import { baseUrl, FLEET_INSTANCES, registryUrl } from '../../services/fleet/topo
 import { bridgeKillEvidence } from './bridge-kill';
 import { doubleDeletions, groupCaughtUp, requestTopicEnds, rewindGroup, type RequestOffsets } from './group-reset';
 import { failuresOf, type ChaosSummary } from './chaos-summary';
+import { terminateOpenWorkflows } from '../open-workflows';
 import { HoldWatch, legalHoldEvidence } from './hold-watch';
 import { finalizationEvidence, lifecycleEndOffsets } from './lifecycle-events';
 import { processIdentities } from './process-identities';
@@ -513,6 +514,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
     return { ...summary, failures, ok: failures.length === 0 };
   } finally {
     await hold?.stop();
+    // The evidence is read: a deletion this run left open (FAILED, waiting for a retry) must not count in later suites.
+    if (client)
+      await terminateOpenWorkflows(
+        client,
+        [`tenant-deletion:chaos-${run}-`, `service-deletion:chaos-${run}-`],
+        'chaos run over',
+      ).catch(() => undefined);
     await Promise.all([client?.connection.close(), kafka?.close(), rows?.close(), processes.stopAll()]);
     await db.end();
     for (const file of Object.values(workerConfigFiles)) fs.rmSync(file, { force: true });
