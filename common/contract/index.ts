@@ -16,3 +16,4 @@ export * from './dead-letters';
 export * from './service-http';
 export * from './registry-http';
 export * from './certificate';
+export * from './job-poll-wait';

@@ -2,6 +2,7 @@ import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes,
 import { z } from 'zod';
 import { FAILURE_TYPES, type FailureDetails, type FailureType } from './failures';
 import { deletionBodySchema, previewBodySchema } from './service-http';
+import { jobPollPreferHeader } from './job-poll-wait';
 import { mintServiceToken, type Scope, type TokenSigner } from './service-token';
 
 /**
@@ -145,7 +146,7 @@ export class ServiceClient {
   /** Follows a 202's Location: 202 while the service still deletes, 200 with the counts when done. */
   async poll(call: ServiceCall, location: string): Promise<DeleteAnswer> {
     const url = new URL(location, call.baseUrl).toString();
-    const response = await this.request(call, 'tenant-data:delete', 'GET', ROUTES.job, url);
+    const response = await this.request(call, 'tenant-data:delete', 'GET', ROUTES.job, url, jobPollPreferHeader);
     // A poll's 202 means "still running" and may not repeat the Location: keep polling the same one.
     return this.deleteAnswer(call, response, location);
   }
@@ -156,7 +157,15 @@ export class ServiceClient {
    */
   async resume(call: ServiceCall, location: string): Promise<DeleteAnswer | undefined> {
     const url = new URL(location, call.baseUrl).toString();
-    const response = await this.request(call, 'tenant-data:delete', 'GET', ROUTES.job, url, {}, JOB_GONE);
+    const response = await this.request(
+      call,
+      'tenant-data:delete',
+      'GET',
+      ROUTES.job,
+      url,
+      jobPollPreferHeader,
+      JOB_GONE,
+    );
     if (JOB_GONE.includes(response.status)) {
       await response.body?.cancel();
       return undefined;

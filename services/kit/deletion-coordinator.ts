@@ -132,6 +132,18 @@ export class DeletionCoordinator {
     }
   }
 
+  /**
+   * Waits up to `ms` for this process's job of `runId` to end: a poll that asked to wait (`Prefer: wait=N`) then
+   * answers the end when it happens. At once when no job of that run runs in this process.
+   */
+  async waitForJob(runId: string, ms: number): Promise<void> {
+    const job = this.jobs.get(runId);
+    if (!job || ms <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([job, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
   /** Lets running jobs stop after their current batch (their runs stay open to be resumed), and waits for them. */
   async close(): Promise<void> {
     this.closing = true;

@@ -190,6 +190,20 @@ describe('202 jobs', () => {
     expect(total(repeat.body.deleted_counts)).toBe(0);
   });
 
+  it('holds a poll sent with Prefer: wait=N until the job ends: one poll answers 200 with the counts', async () => {
+    const tenant = 'tenant-async-long-poll';
+    await seedTenant(db.pool, tenant, SHAPE);
+    const expected = await expectedCounts(db.pool, tenant);
+    const accepted = await call('DELETE', `${service.baseUrl}/tenant/${tenant}`);
+    expect(accepted.status).toBe(202);
+    const location = accepted.headers.get('location')!;
+    expect((await call('GET', location)).status).toBe(202);
+
+    const held = await call('GET', location, { headers: { Prefer: 'wait=30' } });
+    expect(held.status).toBe(200);
+    expect(held.body).toMatchObject({ tenant_id: tenant, success: true, deleted_counts: expected });
+  });
+
   it('resumes a crashed job when it is polled, until it finishes with the total', async () => {
     const tenant = 'tenant-async-crash';
     await seedTenant(db.pool, tenant, SHAPE);

@@ -1,10 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { DeletionRunningBody } from '@tenant-deletion/contract';
+import { preferredWaitSeconds, type DeletionRunningBody } from '@tenant-deletion/contract';
 import { KitHttpError } from '../api-errors';
 import { legalHoldRefusal } from '../legal-hold-refusal';
 import type { DeletionCoordinator } from '../deletion-coordinator';
 
-/** The Location a 202 names: 202 with progress while the job runs, 200 with the DELETE's body when done. */
+/**
+ * The Location a 202 names: 202 with progress while the job runs, 200 with the DELETE's body when done. A poll with
+ * `Prefer: wait=N` is answered when the job ends or after N seconds (at most MAX_POLL_WAIT_SECONDS), whichever comes
+ * first.
+ */
+
+/** A held poll keeps a connection open: no longer than this, whatever a caller asks. */
+const MAX_POLL_WAIT_SECONDS = 30;
 
 export interface JobRouteDeps {
   serviceName: string;
@@ -18,6 +25,8 @@ export function jobRoutes(deps: JobRouteDeps): FastifyPluginAsync {
       { config: { scope: 'tenant-data:delete' } },
       async (request, reply) => {
         const { jobId } = request.params;
+        const wait = Math.min(preferredWaitSeconds(request.headers.prefer), MAX_POLL_WAIT_SECONDS);
+        await deps.coordinator.waitForJob(jobId, wait * 1_000);
         const answer = await deps.coordinator.poll(jobId, request.log);
         if (!answer) throw new KitHttpError(404, 'NOT_FOUND', `no deletion job ${jobId} in this service`);
         switch (answer.kind) {
