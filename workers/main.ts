@@ -22,7 +22,7 @@ import { createInstanceActivities } from '../activities/instance-activities';
 import { RegistryClient } from '../activities/registry-client';
 import { createGuardRailActivities } from '../activities/guard-rail-activities';
 import { createTenantActivities } from '../activities/tenant-activities';
-import { runUntilDrained } from './drain';
+import { DRAIN_SIGNALS, runUntilDrained } from './drain';
 import { describeDeployment, workerDeploymentOptions } from './worker-deployment';
 import { loadWorkerEnvironment, WORKER_HEALTH_PORT_DEFAULT } from './worker-environment';
 import { startWorkerHealth, type WorkerHealthServer } from './worker-health';
@@ -194,6 +194,9 @@ const program = new Command('worker')
     );
     // SIGTERM and SIGINT drain every worker: running activities get shutdownGraceSeconds to finish.
     await runUntilDrained(workers, workerConfig.shutdownGraceSeconds, (line) => log.info(line));
+    // Drained: a signal arriving while the rest closes (a supervisor's repeat, or tsx relaying the one its process
+    // group got) must not cut the last spans and log lines short.
+    for (const signal of DRAIN_SIGNALS) process.on(signal, () => log.info(`${signal}: already stopping`));
     await compliance?.stop();
     await Promise.allSettled([connection.close(), publisher.close(), db.end(), health?.close(), tracing.shutdown()]);
   });
