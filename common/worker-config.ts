@@ -89,11 +89,12 @@ export const workerConfigSchema = z.object({
     .describe('Prometheus metrics of the SDK runtime (`--metrics-port 0` disables).'),
   /*
    * A process polls 25 queues with the fleet's twelve types (each type's deletions and previews, the orchestration):
-   * with the SDK's fixed pollers that is some 400 long polls open whether or not there is work.
+   * with the SDK's fixed pollers that is some 400 long polls open whether or not there is work. Autoscaling showed no
+   * gain in the quick bench here (docs/performance.md), so the SDK's default stays the default.
    */
   pollers: z
     .enum(['autoscaling', 'fixed'])
-    .default('autoscaling')
+    .default('fixed')
     .describe(
       "How each queue is polled: `autoscaling` (from one poll up to the queue's slots, as the server's answers " +
         'show work waiting) or `fixed` (the SDK default: min(10, slots) polls always open).',
