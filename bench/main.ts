@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { airflowPeer } from './airflow-peer';
 import { loadConfig } from '../common/config';
 import { ADMIN_TOKEN_ISSUER, TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
 import { loadTokenSigner } from '../common/service-token-keys';
@@ -45,6 +46,12 @@ function parseWorkerProcesses(value: string): WorkerProcesses {
 /** The cluster run's two bridges in one group, clear of the stack's own (9476, 9477), which rest meanwhile. */
 const CLUSTER_BRIDGE_PORTS = [9486, 9487];
 
+interface BenchOptions {
+  profile: Profile;
+  workerProcesses: WorkerProcesses;
+  peer?: 'airflow';
+}
+
 new Command('bench')
   .description(
     'Measures the orchestrator on the local stack and the reference fleet against the naive gather and the raw SQL ' +
@@ -64,11 +71,18 @@ new Command('bench')
     parseWorkerProcesses,
     'one' as WorkerProcesses,
   )
+  .addOption(
+    new Option(
+      '--peer <peer>',
+      'also run the large and small tenant deletions through a peer orchestrator (docs/airflow-peer.md); ' +
+        'skipped with a message when it is not installed',
+    ).choices(['airflow']),
+  )
   .addHelpText(
     'after',
-    '\nExamples:\n  npm run bench\n  BENCH_QUICK=1 npm run bench\n  BENCH_QUICK=1 npm run bench -- --profile cluster',
+    '\nExamples:\n  npm run bench\n  BENCH_QUICK=1 npm run bench\n  BENCH_QUICK=1 npm run bench -- --profile cluster\n  BENCH_QUICK=1 npm run bench -- --peer airflow',
   )
-  .action(async ({ profile, workerProcesses }: { profile: Profile; workerProcesses: WorkerProcesses }) => {
+  .action(async ({ profile, workerProcesses, peer }: BenchOptions) => {
     const cluster = profile === 'cluster';
     // Every broker of the cluster, as a production client lists them.
     if (cluster && !process.env.KAFKA_BROKERS) process.env.KAFKA_BROKERS = brokerAddresses().join(',');
@@ -201,6 +215,8 @@ new Command('bench')
 
       step("the Temporal server's own signal-with-start rate, nothing else running");
       const floor = await signalWithStartFloor(ctx, sizes.bridge);
+      // Last, alone on the machine: Airflow's processes start here and stop before the results are written.
+      const airflow = peer === 'airflow' ? await airflowPeer(ctx, sizes) : undefined;
 
       const results: BenchResults = {
         quick,
@@ -222,6 +238,7 @@ new Command('bench')
         bulkhead: bulk,
         bridge: { ...bridge, ...floor },
         growth,
+        ...(airflow ? { airflow } : {}),
       };
       const resultsDir = path.join(paths.repoDir, 'bench', 'results');
       if (cluster) console.log(`\n${writeClusterResults(resultsDir, results)}`);

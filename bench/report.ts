@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { airflowMarkdownRows, type AirflowResults } from './airflow-peer';
 import { CPU_PARTS, type CpuReading } from './cpu-split';
 import type { WorkPerUnit } from './work-count';
 
@@ -41,6 +42,8 @@ export interface BenchResults {
   /** The Temporal server's signal-with-start rate with nothing else running: the bridge's ceiling (issue 21 on). */
   bridge: { messagesPerSecond: number; signalWithStartPerSecond?: number };
   growth: { records: number; orchestratorMs: number; rawSqlMs: number; rawSqlOrderedMs: number }[];
+  /** The same deletions through Apache Airflow (`--peer airflow`), or why they were skipped. */
+  airflow?: AirflowResults | { skipped: string };
 }
 
 export function markdown(results: BenchResults): string {
@@ -60,6 +63,7 @@ export function markdown(results: BenchResults): string {
           `| small tenants through the bridge (${results.smallTenantsSpread.tenants}, spread over ${(results.smallTenantsSpread.spreadMs ?? 0) / 1000} s) | ${results.smallTenantsSpread.perMinute} tenants/min, p50 ${results.smallTenantsSpread.p50Ms} ms, p95 ${results.smallTenantsSpread.p95Ms} ms |`,
         ]
       : []),
+    ...(results.airflow ? airflowMarkdownRows(results.airflow) : []),
     `| bulkhead: fast type p95 alone / with the slow type saturated | ${b.fastP95AloneMs} ms / ${b.fastP95SaturatedMs} ms (${(((b.fastP95SaturatedMs - b.fastP95AloneMs) / b.fastP95AloneMs) * 100).toFixed(0)}%) |`,
     `| bridge handover | ${results.bridge.messagesPerSecond} messages/s |`,
     ...(results.bridge.signalWithStartPerSecond

@@ -90,7 +90,7 @@ new Command('airflow-install')
   .option('--force', 'rebuild the venv even when the install is complete')
   .addHelpText(
     'after',
-    '\nExamples:\n  npx tsx scripts/peers/airflow-install.ts\n  npx tsx scripts/peers/airflow-install.ts --python python3.12 --force' +
+    '\nExamples:\n  npm run peers:airflow:install\n  npm run peers:airflow:install -- --python python3.12 --force' +
       '\nThen: npm run bench -- --peer airflow (see docs/airflow-peer.md).',
   )
   .action(install)

@@ -9,7 +9,7 @@ import { stackPaths, type StackPaths } from '../../common/stack-paths';
  */
 
 export const AIRFLOW_VERSION = '3.1.8';
-export const AIRFLOW_INSTALL_COMMAND = 'npx tsx scripts/peers/airflow-install.ts';
+export const AIRFLOW_INSTALL_COMMAND = 'npm run peers:airflow:install';
 
 export interface AirflowPaths {
   venv: string;

@@ -1,6 +1,6 @@
 /**
  * Needs the local stack's PostgreSQL (the fleet's test databases and Airflow's metadata database) and Airflow
- * installed (`npx tsx scripts/peers/airflow-install.ts`); skipped, saying so, without it. Starts a test fleet on
+ * installed (`npm run peers:airflow:install`) and AIRFLOW_PEER_TEST=1; skipped, saying so, otherwise. Starts a test fleet on
  * free ports and Airflow 3 (API server, scheduler, DAG processor), and deletes one seeded tenant through the DAG.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,10 +15,14 @@ import { AIRFLOW_INSTALL_COMMAND, airflowInstalled } from '../../scripts/peers/a
 import { stackTokens } from '../stack-tokens';
 import { call, fleetTokens, serverUrl, TEST_INSTANCES, uniqueTenant } from '../fleet/test-fleet';
 
+// The peer is the bench's, not part of `npm test` (issue 21): this runs only when asked for, and Airflow is there.
+const asked = process.env.AIRFLOW_PEER_TEST === '1';
 const installed = airflowInstalled();
-if (!installed) console.warn(`airflow-peer.int.test skipped: Airflow is not installed (${AIRFLOW_INSTALL_COMMAND})`);
+if (!asked) console.warn('airflow-peer.int.test skipped: set AIRFLOW_PEER_TEST=1 to run it (docs/airflow-peer.md)');
+else if (!installed)
+  console.warn(`airflow-peer.int.test skipped: Airflow is not installed (${AIRFLOW_INSTALL_COMMAND})`);
 
-(installed ? describe : describe.skip)('the Airflow peer on the local stack', () => {
+(asked && installed ? describe : describe.skip)('the Airflow peer on the local stack', () => {
   const tenantId = uniqueTenant('airflow');
   let fleet: RunningFleet;
   let fileRoot: string;
