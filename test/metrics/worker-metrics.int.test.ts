@@ -85,6 +85,18 @@ function sum(series: Scrape, name: string, labels: Record<string, string> = {}):
     .reduce((total, s) => total + s.value, 0);
 }
 
+/** A reading that two readings 2.5 s apart agree on. */
+async function settled<T>(read: () => Promise<T>): Promise<T> {
+  let last = await read();
+  for (let i = 0; i < 12; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const next = await read();
+    if (JSON.stringify(next) === JSON.stringify(last)) return next;
+    last = next;
+  }
+  throw new Error(`the gauges did not settle: ${JSON.stringify(last)}`);
+}
+
 /** Waits until a scrape satisfies `check`, and returns that scrape. */
 async function scrapeUntil(check: (series: Scrape) => boolean, what: string, timeoutMs = 30_000): Promise<Scrape> {
   let last: Scrape = [];
@@ -182,7 +194,8 @@ it('shows a held GDPR deletion: open legal hold and its age, the instance ON_HOL
     onHold: sum(s, 'tdel_instances', { service_type: TYPE, status: 'ON_HOLD' }),
     gdprOpen: sum(s, 'tdel_gdpr_deletions_open', { due }),
   });
-  const before = gauges(await scrape());
+  // Their values once the previous test's deletions have left them (the gauges refresh every second).
+  const before = await settled(async () => gauges(await scrape()));
   const handle = await request(tenantId, true);
 
   const held = await scrapeUntil(
@@ -207,7 +220,7 @@ it('shows a held GDPR deletion: open legal hold and its age, the instance ON_HOL
       (before.holds > 0 || sum(s, 'tdel_legal_hold_oldest_age_seconds', { service_type: TYPE }) === 0),
     'the hold and the GDPR deletion gone from the gauges',
   );
-}, 90_000);
+}, 120_000);
 
 it('shows a deletion awaiting approval and how long it has waited', async () => {
   const tenantId = uniqueTenant('metrics-approval');
