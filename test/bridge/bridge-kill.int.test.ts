@@ -241,7 +241,11 @@ describe('the Kafka bridge SIGKILLed while it hands requests over', () => {
     // 160 workflows take in their requests, start their children and answer queries while one in-process worker
     // also runs hundreds of heartbeating activities: on a loaded CI machine that took more than 90 s.
     await until(
-      async () => (await requestsInTemporal()).length >= expected.length,
+      async () => {
+        // A round of 160 queries loads the worker that has to take the requests in: one round a second.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        return (await requestsInTemporal()).length >= expected.length;
+      },
       'every request in a workflow',
       SETTLE_WAIT_MS,
     ).catch(async (error: Error) => {
