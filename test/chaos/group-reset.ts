@@ -35,15 +35,30 @@ async function withAdmin<T>(brokers: string[], use: (admin: Admin) => Promise<T>
   }
 }
 
-/** Where the request topics end now: the run's first request will be at these offsets. */
-export function requestTopicEnds(brokers: string[]): Promise<RequestOffsets> {
-  return withAdmin(brokers, async (admin) => {
-    const ends: RequestOffsets = {};
-    for (const topic of REQUEST_TOPICS) {
-      ends[topic] = (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ partition, offset: high }));
+/**
+ * Where the request topics end now: the run's first request will be at these offsets. Right after the run restarts
+ * the broker, a partition's leadership may still be moving (NOT_LEADER_FOR_PARTITION, retriable): asked again with a
+ * fresh client, whose metadata is new, for up to a minute.
+ */
+export async function requestTopicEnds(brokers: string[]): Promise<RequestOffsets> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await withAdmin(brokers, async (admin) => {
+        const ends: RequestOffsets = {};
+        for (const topic of REQUEST_TOPICS) {
+          ends[topic] = (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+            partition,
+            offset: high,
+          }));
+        }
+        return ends;
+      });
+    } catch (error) {
+      if (!(error as { retriable?: boolean }).retriable || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
-    return ends;
-  });
+  }
 }
 
 /**
