@@ -3,17 +3,14 @@
  * installed (`npm run peers:airflow:install`) and AIRFLOW_PEER_TEST=1; skipped, saying so, otherwise. Starts a test fleet on
  * free ports and Airflow 3 (API server, scheduler, DAG processor), and deletes one seeded tenant through the DAG.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import pino from 'pino';
+import { rm } from 'node:fs/promises';
 import { TOKEN_ISSUER } from '@tenant-deletion/contract/service-token';
-import { seedTenant, startFleet, type RunningFleet } from '@tenant-deletion/example-fleet';
+import { seedTenant, type RunningFleet } from '@tenant-deletion/example-fleet';
 import { AirflowPeer } from '../../bench/peers/airflow/airflow-peer-session';
 import { peerInstances } from '../../bench/peers/airflow/instances-file';
 import { AIRFLOW_INSTALL_COMMAND, airflowInstalled } from '../../scripts/peers/airflow-paths';
 import { stackTokens } from '../stack-tokens';
-import { call, fleetTokens, serverUrl, TEST_INSTANCES, uniqueTenant } from '../fleet/test-fleet';
+import { call, serverUrl, startTestFleet, TEST_INSTANCES, uniqueTenant } from '../fleet/test-fleet';
 
 // The peer is the bench's, not part of `npm test` (issue 21): this runs only when asked for, and Airflow is there.
 const asked = process.env.AIRFLOW_PEER_TEST === '1';
@@ -42,16 +39,9 @@ else if (!installed)
     );
 
   beforeAll(async () => {
-    fileRoot = await mkdtemp(path.join(os.tmpdir(), 'airflow-peer-files-'));
-    const fileRootOf = (serviceType: string) => path.join(fileRoot, serviceType);
-    fleet = await startFleet({
-      databaseUrl: serverUrl,
-      tokens: await fleetTokens(),
-      ports: 'ephemeral',
-      instances: TEST_INSTANCES,
-      fileRoot: fileRootOf,
-      logger: pino({ level: 'silent' }),
-    });
+    const started = await startTestFleet('airflow-peer-files-');
+    ({ fleet, fileRoot } = started);
+    const { fileRootOf } = started;
     await seedTenant({
       tenantId,
       records: 300,

@@ -4,14 +4,11 @@
  * one of them from every instance over real HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import pino from 'pino';
 import { listInstances } from '../../db/service-instances';
 import type { RunningFleet } from '../../services/fleet/fleet';
-import { startFleet } from '../../services/fleet/fleet';
 import { createRegistryTenant } from '../../services/fleet/seed/registry-tenant';
 import type { SeedTenantOptions, SeedTenantResult } from '../../services/fleet/seed/seed-tenant';
 import { seedTenant } from '../../services/fleet/seed/seed-tenant';
@@ -20,7 +17,7 @@ import {
   directCount,
   instancePool,
   adminSigner,
-  fleetTokens,
+  startTestFleet,
   serverUrl,
   tableTotals,
   tenantColumnTables,
@@ -58,16 +55,9 @@ async function filesUnder(directory: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  fileRoot = await mkdtemp(path.join(os.tmpdir(), 'fleet-files-'));
-  const fileRootOf = (serviceType: string) => path.join(fileRoot, serviceType);
-  fleet = await startFleet({
-    databaseUrl: serverUrl,
-    tokens: await fleetTokens(),
-    ports: 'ephemeral',
-    instances: TEST_INSTANCES,
-    fileRoot: fileRootOf,
-    logger: pino({ level: 'silent' }),
-  });
+  const started = await startTestFleet('fleet-files-');
+  ({ fleet, fileRoot } = started);
+  const { fileRootOf } = started;
   seedOptions = {
     databaseUrl: serverUrl,
     inventory: inventoryWriter(serverUrl),

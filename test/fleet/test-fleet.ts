@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
+import pino from 'pino';
 import { loadConfig } from '../../common/config';
 import { ADMIN_TOKEN_ISSUER, type Scope } from '@tenant-deletion/contract/service-token';
+import { startFleet } from '../../services/fleet/fleet';
 import { instanceDatabaseUrl } from '../../services/fleet/fleet-databases';
 import type { FleetInstance } from '../../services/fleet/topology';
 import { FLEET_INSTANCES } from '../../services/fleet/topology';
@@ -112,4 +117,22 @@ export async function directCount(db: pg.Pool, table: string, tenantId: string):
     [tenantId],
   );
   return Number(rows[0].n);
+}
+
+/**
+ * The whole test fleet on ephemeral ports, in its test databases, with its files under a new temporary directory
+ * (one subdirectory per service type, `fileRootOf`); the caller removes `fileRoot` when done.
+ */
+export async function startTestFleet(prefix: string) {
+  const fileRoot = await mkdtemp(path.join(os.tmpdir(), prefix));
+  const fileRootOf = (serviceType: string) => path.join(fileRoot, serviceType);
+  const fleet = await startFleet({
+    databaseUrl: serverUrl,
+    tokens: await fleetTokens(),
+    ports: 'ephemeral',
+    instances: TEST_INSTANCES,
+    fileRoot: fileRootOf,
+    logger: pino({ level: 'silent' }),
+  });
+  return { fleet, fileRoot, fileRootOf };
 }
